@@ -1,0 +1,61 @@
+package dev.lastcall.app;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import dev.lastcall.platform.PlatformModule;
+import dev.lastcall.platform.config.ConfigError;
+import dev.lastcall.platform.config.Settings;
+import dev.lastcall.platform.process.ExitStatus;
+import dev.lastcall.platform.process.Logging;
+import dev.lastcall.platform.process.ServiceRunner;
+import java.util.List;
+
+/** {@code java -jar lastcall.jar [--config FILE]}: loads and checks the settings, then runs the service. */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        CommandLine commandLine = parseOrExit(args);
+        if (commandLine.help()) {
+            System.out.println(CommandLine.USAGE);
+            return;
+        }
+        if (commandLine.version()) {
+            System.out.println("lastcall " + version());
+            return;
+        }
+        Settings settings;
+        PlatformModule platform;
+        List<com.google.inject.Module> modules;
+        try {
+            settings = Settings.load(commandLine.config(), System.getenv());
+            platform = new PlatformModule(settings);
+            modules = Modules.all(platform, settings);
+        } catch (ConfigError e) {
+            System.err.println("lastcall: configuration error: " + e.getMessage());
+            System.exit(ExitStatus.CONFIG_ERROR.code());
+            return;
+        }
+        Logging.apply(platform.processSettings());
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
+        injector.getInstance(ServiceRunner.class).run();
+    }
+
+    private static CommandLine parseOrExit(String[] args) {
+        try {
+            return CommandLine.parse(args);
+        } catch (CommandLine.UsageError e) {
+            System.err.println("lastcall: " + e.getMessage());
+            System.err.println(CommandLine.USAGE);
+            System.exit(ExitStatus.CONFIG_ERROR.code());
+            throw new AssertionError("unreachable");
+        }
+    }
+
+    private static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.lastcall.platform;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import dev.lastcall.platform.config.Settings;
+import dev.lastcall.platform.http.HttpServer;
+import dev.lastcall.platform.http.HttpSettings;
+import dev.lastcall.platform.http.ListenerSource;
+import dev.lastcall.platform.http.Routes;
+import dev.lastcall.platform.http.StrictJson;
+import dev.lastcall.platform.lifecycle.Managed;
+import dev.lastcall.platform.lifecycle.ManagedBinder;
+import dev.lastcall.platform.lifecycle.Phase;
+import dev.lastcall.platform.process.ProcessSettings;
+
+/** The platform's bindings. Construct it with the loaded settings: it validates its keys at once. */
+public final class PlatformModule extends AbstractModule {
+
+    private final Settings settings;
+    private final HttpSettings http;
+    private final ProcessSettings process;
+
+    public PlatformModule(Settings settings) {
+        this.settings = settings;
+        this.http = HttpSettings.from(settings);
+        this.process = ProcessSettings.from(settings);
+        if (http.drainDelay().plus(http.stopTimeout()).compareTo(process.shutdownTimeout()) >= 0) {
+            throw settings.invalid("shutdown.timeout",
+                    "must exceed http.drainDelay + http.stopTimeout (%s + %s)".formatted(http.drainDelay(), http.stopTimeout()));
+        }
+    }
+
+    public ProcessSettings processSettings() {
+        return process;
+    }
+
+    @Override
+    protected void configure() {
+        bind(Settings.class).toInstance(settings);
+        bind(HttpSettings.class).toInstance(http);
+        bind(ProcessSettings.class).toInstance(process);
+        bind(ObjectMapper.class).toInstance(StrictJson.mapper());
+        MapBinder.newMapBinder(binder(), Phase.class, Managed.class).permitDuplicates();
+        Multibinder.newSetBinder(binder(), Routes.Route.class);
+        bind(ListenerSource.class).toInstance(ListenerSource.BIND);
+        ManagedBinder.of(binder()).manage(Phase.HTTP, HttpServer.class);
+    }
+}

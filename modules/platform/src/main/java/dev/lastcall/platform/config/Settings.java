@@ -1,0 +1,195 @@
+package dev.lastcall.platform.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.function.Supplier;
+
+/**
+ * The merged, immutable configuration: shipped defaults, then an optional file, then environment
+ * variables. Every read is typed and validated; a bad value throws a {@link ConfigError} naming the
+ * key and its origin (file and line, or environment variable).
+ */
+public final class Settings {
+
+    /** The defaults inside the jar; the same file is {@code config/lastcall.conf} in the repository. */
+    public static final String DEFAULTS_RESOURCE = "lastcall.conf";
+
+    private final Config config;
+
+    private Settings(Config config) {
+        this.config = config;
+    }
+
+    /** Loads defaults, then {@code file} if given, then matching {@code LASTCALL_*} variables. */
+    public static Settings load(Optional<Path> file, Map<String, String> environment) {
+        Config defaults = ConfigFactory.parseResources(Settings.class.getClassLoader(), DEFAULTS_RESOURCE,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        Set<String> keys = defaults.entrySet().stream().map(Map.Entry::getKey).collect(
+                Collectors.toCollection(TreeSet::new));
+        Config merged = defaults;
+        if (file.isPresent()) {
+            Config fromFile = parseFile(file.get());
+            rejectUnknownKeys(fromFile, keys);
+            merged = fromFile.withFallback(merged);
+        }
+        merged = fromEnvironment(environment, keys, defaults).withFallback(merged);
+        try {
+            return new Settings(merged.resolve());
+        } catch (ConfigException e) {
+            throw new ConfigError(e.getMessage());
+        }
+    }
+
+    private static Config parseFile(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ConfigError("--config %s: not a readable file".formatted(file));
+        }
+        try {
+            return ConfigFactory.parseFile(file.toFile(),
+                    ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+        } catch (ConfigException e) {
+            throw new ConfigError("--config %s: %s".formatted(file, e.getMessage()));
+        }
+    }
+
+    private static void rejectUnknownKeys(Config fromFile, Set<String> keys) {
+        for (Map.Entry<String, ConfigValue> entry : fromFile.entrySet()) {
+            if (!keys.contains(entry.getKey())) {
+                throw new ConfigError(entry.getKey(), entry.getValue().origin().description(),
+                        "unknown key; the keys are listed in config/lastcall.conf");
+            }
+        }
+    }
+
+    private static Config fromEnvironment(Map<String, String> environment, Set<String> keys, Config defaults) {
+        Map<String, String> byName = new HashMap<>();
+        for (String key : keys) {
+            byName.put(EnvironmentNames.of(key), key);
+        }
+        Config result = ConfigFactory.empty();
+        for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
+            String name = variable.getKey();
+            if (!name.startsWith(EnvironmentNames.PREFIX)) {
+                continue;
+            }
+            String key = byName.get(name);
+            if (key == null) {
+                throw new ConfigError(name, "environment variable " + name,
+                        "unknown setting; the keys are listed in config/lastcall.conf");
+            }
+            Object value = defaults.getValue(key).valueType() == ConfigValueType.LIST
+                    ? splitList(variable.getValue())
+                    : variable.getValue();
+            result = ConfigFactory.parseMap(Map.of(key, value), "environment variable " + name).withFallback(result);
+        }
+        return result;
+    }
+
+    private static List<String> splitList(String value) {
+        return value.isBlank() ? List.of() : Arrays.stream(value.split(",")).map(String::strip).toList();
+    }
+
+    public String string(String key) {
+        return read(key, () -> config.getString(key));
+    }
+
+    public boolean bool(String key) {
+        return read(key, () -> config.getBoolean(key));
+    }
+
+    public List<String> strings(String key) {
+        return read(key, () -> List.copyOf(config.getStringList(key)));
+    }
+
+    public int intBetween(String key, int min, int max) {
+        int value = read(key, () -> config.getInt(key));
+        if (value < min || value > max) {
+            throw invalid(key, "must be between %d and %d, got %d".formatted(min, max, value));
+        }
+        return value;
+    }
+
+    public int port(String key) {
+        return intBetween(key, 0, 65_535);
+    }
+
+    public Duration duration(String key) {
+        Duration value = read(key, () -> config.getDuration(key));
+        if (value.isNegative()) {
+            throw invalid(key, "must not be negative, got " + config.getValue(key).unwrapped());
+        }
+        return value;
+    }
+
+    /** A duration that must be more than zero. */
+    public Duration positiveDuration(String key) {
+        Duration value = duration(key);
+        if (value.isZero()) {
+            throw invalid(key, "must be more than 0");
+        }
+        return value;
+    }
+
+    public long bytes(String key) {
+        long value = read(key, () -> config.getBytes(key));
+        if (value <= 0) {
+            throw invalid(key, "must be more than 0 bytes");
+        }
+        return value;
+    }
+
+    public Path path(String key) {
+        String value = string(key);
+        if (value.isBlank()) {
+            throw invalid(key, "must not be empty");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw invalid(key, "not a valid path: " + e.getMessage());
+        }
+    }
+
+    /** A value that passed the type check but breaks a rule only the caller knows. */
+    public ConfigError invalid(String key, String problem) {
+        return new ConfigError(key, origin(key), problem);
+    }
+
+    public String origin(String key) {
+        return config.hasPath(key) ? config.getValue(key).origin().description() : "no value";
+    }
+
+    private <T> T read(String key, Supplier<T> reader) {
+        try {
+            return reader.get();
+        } catch (ConfigException.Missing e) {
+            throw new ConfigError(key, "no value", "missing");
+        } catch (ConfigException e) {
+            throw new ConfigError(key, origin(key), withoutOrigin(e));
+        }
+    }
+
+    private static String withoutOrigin(ConfigException e) {
+        String message = String.valueOf(e.getMessage());
+        String prefix = e.origin() == null ? "" : e.origin().description() + ": ";
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.lastcall.platform.process;
+
+import dev.lastcall.platform.http.AdminServer;
+import dev.lastcall.platform.http.HttpServer;
+import dev.lastcall.platform.lifecycle.Lifecycle;
+import dev.lastcall.platform.lifecycle.StartAborted;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the service: installs the one shutdown path, opens the admin port, starts the lifecycle,
+ * says it is ready, then waits for the stop. Whatever fails at start ends the process with its
+ * documented exit status after stopping what had started.
+ */
+public final class ServiceRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceRunner.class);
+
+    private final Lifecycle lifecycle;
+    private final AdminServer admin;
+    private final HttpServer http;
+    private final ProcessSettings settings;
+
+    @Inject
+    ServiceRunner(Lifecycle lifecycle, AdminServer admin, HttpServer http, ProcessSettings settings) {
+        this.lifecycle = lifecycle;
+        this.admin = admin;
+        this.http = http;
+        this.settings = settings;
+    }
+
+    public void run() throws InterruptedException {
+        ShutdownCoordinator shutdown = new ShutdownCoordinator(lifecycle, settings.shutdownTimeout(), admin::stop);
+        shutdown.install();
+        try {
+            admin.start();
+            lifecycle.start();
+        } catch (StartAborted aborted) {
+            shutdown.awaitStop();
+            return;
+        } catch (StartFailure failure) {
+            log.error("start failed: {}", failure.getMessage());
+            shutdown.exitAfterFailedStart(failure.status());
+        } catch (Exception e) {
+            log.error("start failed: {}", oneLine(e));
+            shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
+        }
+        log.info("ready in {}s: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
+        shutdown.awaitStop();
+    }
+
+    private static String oneLine(Throwable e) {
+        StringBuilder line = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            line.append(": ").append(cause.getMessage());
+        }
+        return line.toString();
+    }
+
+    private static String sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> "%.3f".formatted(Duration.between(start, Instant.now()).toNanos() / 1e9))
+                .orElse("?");
+    }
+}
