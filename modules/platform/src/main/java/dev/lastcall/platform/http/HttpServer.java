@@ -75,6 +75,7 @@ public final class HttpServer implements Managed {
         threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("http-request-"));
         Server jetty = new Server(threads);
         jetty.setStopAtShutdown(false);
+        jetty.setStopTimeout(settings.stopTimeout().toMillis());
         jetty.setErrorHandler(new ProblemErrorHandler(mapper, connectionClosing));
 
         HttpConfiguration http = new HttpConfiguration();
@@ -144,7 +145,8 @@ public final class HttpServer implements Managed {
         long cut = statistics.getRequestsActive();
         // What is left is idle keep-alive connections (or, past the deadline, requests we cut).
         listener.getConnectedEndPoints().forEach(EndPoint::close);
-        jetty.setStopTimeout(Math.max(1, drainDeadline.remaining().toMillis()));
+        // Jetty's own graceful wait would only repeat ours; after a cut it would wait for requests we just failed.
+        jetty.setStopTimeout(drained ? Math.max(1, drainDeadline.remaining().toMillis()) : 0);
         jetty.stop();
 
         long completed = statistics.getRequestTotal() - totalBefore + activeBefore - cut;
