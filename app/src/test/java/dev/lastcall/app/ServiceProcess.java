@@ -24,16 +24,20 @@ final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<Long> lineNanos = new CopyOnWriteArrayList<>();
     private int httpPort = -1;
     private int adminPort = -1;
 
-    private ServiceProcess(Process process, String label) {
+    private ServiceProcess(Process process, String label, boolean echo) {
         this.process = process;
         Thread.ofPlatform().daemon().name("output-" + label).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
+                    lineNanos.add(System.nanoTime());
                     lines.add(line);
-                    System.out.println("[" + label + "] " + line);
+                    if (echo) {
+                        System.out.println("[" + label + "] " + line);
+                    }
                 }
             } catch (IOException e) {
                 lines.add("(output closed: " + e + ")");
@@ -51,6 +55,7 @@ final class ServiceProcess implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private boolean withTestExtension;
         private String label = "service";
+        private boolean echo = true;
 
         Builder env(String name, String value) {
             environment.put(name, value);
@@ -78,6 +83,17 @@ final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
+        /** Keeps the service's output to itself (it is still searchable); for benchmarks. */
+        Builder quiet() {
+            echo = false;
+            return this;
+        }
+
+        Builder jvmOption(String option) {
+            jvmOptions.add(option);
+            return this;
+        }
+
         Builder label(String value) {
             label = value;
             return this;
@@ -101,7 +117,7 @@ final class ServiceProcess implements AutoCloseable {
             if (!builder.environment().containsKey("LASTCALL_STATE_DIR")) {
                 builder.environment().put("LASTCALL_STATE_DIR", Files.createTempDirectory("lastcall-state").toString());
             }
-            return new ServiceProcess(builder.start(), label);
+            return new ServiceProcess(builder.start(), label, echo);
         }
     }
 
@@ -147,6 +163,22 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(10);
         }
         throw new AssertionError("no line matching " + pattern + " within " + timeout + ":\n" + String.join("\n", lines));
+    }
+
+    /** When (System.nanoTime) the first line matching {@code regex} was read, or -1. */
+    long nanosOfLine(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        for (int i = 0; i < lines.size(); i++) {
+            if (pattern.matcher(lines.get(i)).find()) {
+                return lineNanos.get(i);
+            }
+        }
+        return -1;
+    }
+
+    /** Sends SIGTERM without a helper process, for timing. */
+    void terminate() {
+        process.destroy();
     }
 
     boolean hasLine(String regex) {
