@@ -115,6 +115,9 @@ public final class Json {
             return "field '%s' must be %s".formatted(path(mismatch), expected(mismatch.getTargetType()));
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            if (mapping.getCause() instanceof InputCoercionException) {
+                return "field '%s': number out of range".formatted(path(mapping));
+            }
             return "field '%s' is invalid".formatted(path(mapping));
         }
         return "expected a JSON object";
