@@ -14,6 +14,9 @@ import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.ManagedBinder;
 import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.process.ProcessSettings;
+import dev.lastcall.platform.scheduling.Jobs;
+import dev.lastcall.platform.scheduling.Scheduler;
+import dev.lastcall.platform.scheduling.SchedulerSettings;
 
 /** The platform's bindings. Construct it with the loaded settings: it validates its keys at once. */
 public final class PlatformModule extends AbstractModule {
@@ -21,11 +24,13 @@ public final class PlatformModule extends AbstractModule {
     private final Settings settings;
     private final HttpSettings http;
     private final ProcessSettings process;
+    private final SchedulerSettings scheduler;
 
     public PlatformModule(Settings settings) {
         this.settings = settings;
         this.http = HttpSettings.from(settings);
         this.process = ProcessSettings.from(settings);
+        this.scheduler = SchedulerSettings.from(settings);
         if (http.drainDelay().plus(http.stopTimeout()).compareTo(process.shutdownTimeout()) >= 0) {
             throw settings.invalid("shutdown.timeout",
                     "must exceed http.drainDelay + http.stopTimeout (%s + %s)".formatted(http.drainDelay(), http.stopTimeout()));
@@ -41,9 +46,12 @@ public final class PlatformModule extends AbstractModule {
         bind(Settings.class).toInstance(settings);
         bind(HttpSettings.class).toInstance(http);
         bind(ProcessSettings.class).toInstance(process);
+        bind(SchedulerSettings.class).toInstance(scheduler);
         bind(ObjectMapper.class).toInstance(StrictJson.mapper());
         MapBinder.newMapBinder(binder(), Phase.class, Managed.class).permitDuplicates();
         Multibinder.newSetBinder(binder(), Routes.Route.class);
+        Multibinder.newSetBinder(binder(), Jobs.ScheduledJob.class);
+        ManagedBinder.of(binder()).manage(Phase.WORKERS, Scheduler.class);
         bind(ListenerSource.class).toInstance(ListenerSource.BIND);
         ManagedBinder.of(binder()).manage(Phase.HTTP, HttpServer.class);
     }
