@@ -13,6 +13,7 @@ import dev.lastcall.platform.http.StrictJson;
 import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.ManagedBinder;
 import dev.lastcall.platform.lifecycle.Phase;
+import dev.lastcall.platform.outbox.OutboxConsumers;
 import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.scheduling.Jobs;
 import dev.lastcall.platform.scheduling.Scheduler;
@@ -51,6 +52,7 @@ public final class PlatformModule extends AbstractModule {
         MapBinder.newMapBinder(binder(), Phase.class, Managed.class).permitDuplicates();
         Multibinder.newSetBinder(binder(), Routes.Route.class);
         Multibinder.newSetBinder(binder(), Jobs.ScheduledJob.class);
+        OutboxConsumers.of(binder());
         ManagedBinder.of(binder()).manage(Phase.WORKERS, Scheduler.class);
         bind(ListenerSource.class).toInstance(ListenerSource.BIND);
         ManagedBinder.of(binder()).manage(Phase.HTTP, HttpServer.class);
