@@ -183,7 +183,7 @@ public final class Database implements Managed {
     public void stop(Deadline deadline) throws Exception {
         long begin = System.nanoTime();
         Deadline drainBy = new Deadline(deadline.nanoTime() - CLOSE_RESERVE.toNanos()).atMost(settings.stopTimeout());
-        PooledTransactions.Drain drain = new PooledTransactions.Drain(0, 0, 0);
+        PooledTransactions.Drain drain;
         try {
             drain = transactions.drain(drainBy);
         } finally {
@@ -193,7 +193,7 @@ public final class Database implements Managed {
                 stopEmbedded(begin);
             }
         }
-        String summary = "%d transactions finished, %d rolled back, pool closed".formatted(drain.finished(), drain.rolledBack());
+        String summary = "%d transactions finished, %d rolled back, pool closed".formatted(drain.finished(), drain.aborted());
         stopResult = drain.aborted() == 0 ? StopResult.complete(summary) : StopResult.cut(summary);
     }
 

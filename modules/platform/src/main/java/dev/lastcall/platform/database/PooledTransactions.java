@@ -41,8 +41,11 @@ public final class PooledTransactions implements Transactions {
         boolean aborted;
     }
 
-    /** How the drain went: units that finished by the deadline, and units aborted at it. */
-    record Drain(int finished, int aborted, int rolledBack) {}
+    /**
+     * How the drain went: units that finished by the deadline, and units aborted at it, none of
+     * whose work is committed (short of a commit already on its way to the server).
+     */
+    record Drain(int finished, int aborted) {}
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition unitLeft = lock.newCondition();
@@ -125,26 +128,42 @@ public final class PooledTransactions implements Transactions {
     }
 
     private <T> T once(Work<T> work, Unit unit) throws SQLException {
-        try (Connection connection = dataSource().getConnection()) {
-            attach(unit, connection);
+        Connection connection = dataSource().getConnection();
+        T result;
+        try {
+            result = committed(work, unit, connection);
+        } catch (Throwable failure) {
             try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (Throwable failure) {
-                rollback(connection, failure);
-                throw failure;
-            } finally {
-                detach(unit);
+                connection.close();
+            } catch (SQLException | RuntimeException e) {
+                failure.addSuppressed(e);
             }
+            throw failure;
         }
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException e) {
+            // The work committed: a connection that fails on its way back to the pool must not undo that answer.
+            log.warn("transactions: returning a connection after a commit failed: {}", e.toString());
+        }
+        return result;
     }
 
-    private static void rollback(Connection connection, Throwable failure) {
+    private <T> T committed(Work<T> work, Unit unit, Connection connection) throws SQLException {
+        attach(unit, connection);
         try {
-            connection.rollback();
-        } catch (SQLException | RuntimeException e) {
-            failure.addSuppressed(e);
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (Throwable failure) {
+            try {
+                connection.rollback();
+            } catch (SQLException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        } finally {
+            detach(unit);
         }
     }
 
@@ -174,19 +193,17 @@ public final class PooledTransactions implements Transactions {
         }
         if (late.isEmpty()) {
             log.info("transactions: {} open finished after {}s", openAtStart, seconds(since(begin)));
-            return new Drain(openAtStart, 0, 0);
+            return new Drain(openAtStart, 0);
         }
         log.warn("transactions: {} still open after {}s: aborting them (they roll back)", late.size(), seconds(since(begin)));
-        int rolledBack = 0;
         for (Unit unit : late) {
             @Nullable Connection connection = connectionOf(unit);
             if (connection != null) {
                 abort(connection);
-                rolledBack++;
             }
         }
         log.info("transactions: {} aborted after {}s", late.size(), seconds(since(begin)));
-        return new Drain(openAtStart - late.size(), late.size(), rolledBack);
+        return new Drain(openAtStart - late.size(), late.size());
     }
 
     /** Stops the running statement, then closes the socket: the server rolls the transaction back. */
