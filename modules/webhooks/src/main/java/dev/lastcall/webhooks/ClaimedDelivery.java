@@ -6,6 +6,7 @@ import java.util.UUID;
  * A delivery this process has leased: only the holder of {@code leaseToken} records its outcome.
  *
  * @param attempts the attempts made before this one
+ * @param subscriptionActive false once the subscription was disabled: the delivery is not sent
  */
 record ClaimedDelivery(long id, UUID subscriptionId, UUID eventId, String body, int attempts, String url,
-        String secret, UUID leaseToken) {}
+        String secret, boolean subscriptionActive, UUID leaseToken) {}

@@ -27,7 +27,6 @@ final class Deliveries {
                 JOIN webhook_subscriptions s ON s.id = d.subscription_id
                 WHERE d.status = 'pending' AND d.next_attempt_at <= now()
                   AND (d.leased_until IS NULL OR d.leased_until < now())
-                  AND s.status = 'active'
                 ORDER BY d.next_attempt_at
                 LIMIT ?
                 FOR UPDATE OF d SKIP LOCKED)
@@ -35,7 +34,7 @@ final class Deliveries {
             SET leased_until = now() + make_interval(secs => ?), lease_token = ?
             FROM due, webhook_subscriptions s
             WHERE d.id = due.id AND s.id = d.subscription_id
-            RETURNING d.id, d.subscription_id, d.event_id, d.body, d.attempts, s.url, s.secret""";
+            RETURNING d.id, d.subscription_id, d.event_id, d.body, d.attempts, s.url, s.secret, s.status = 'active'""";
 
     private static final String DELIVERED = """
             UPDATE webhook_deliveries
@@ -54,10 +53,18 @@ final class Deliveries {
             UPDATE webhook_subscriptions SET status = 'disabled', disabled_at = now()
             WHERE id = ? AND status = 'active'""";
 
+    // Deliveries another attempt holds right now are left to that attempt's outcome (or to the next claim).
     private static final String FAIL_PENDING = """
             UPDATE webhook_deliveries
             SET status = 'failed', last_error = ?, leased_until = NULL, lease_token = NULL
-            WHERE subscription_id = ? AND status = 'pending'""";
+            WHERE subscription_id = ? AND status = 'pending' AND (leased_until IS NULL OR leased_until < now())""";
+
+    private static final String NOT_SENT = """
+            UPDATE webhook_deliveries
+            SET status = 'failed', last_error = ?, leased_until = NULL, lease_token = NULL
+            WHERE id = ? AND lease_token = ?""";
+
+    static final String DISABLED = "not sent: the subscription was disabled after its receiver answered 410 Gone";
 
     private Deliveries() {}
 
@@ -76,7 +83,10 @@ final class Deliveries {
         }
     }
 
-    /** Leases up to {@code limit} due deliveries of active subscriptions, skipping those others hold. */
+    /**
+     * Leases up to {@code limit} due deliveries, skipping those others hold. Deliveries of disabled
+     * subscriptions are claimed too, to be marked failed.
+     */
     static List<ClaimedDelivery> claim(Connection tx, int limit, Duration lease, UUID token) throws SQLException {
         try (PreparedStatement claim = tx.prepareStatement(CLAIM)) {
             claim.setInt(1, limit);
@@ -87,7 +97,7 @@ final class Deliveries {
                 while (rows.next()) {
                     claimed.add(new ClaimedDelivery(rows.getLong(1), rows.getObject(2, UUID.class),
                             rows.getObject(3, UUID.class), rows.getString(4), rows.getInt(5), rows.getString(6),
-                            rows.getString(7), token));
+                            rows.getString(7), rows.getBoolean(8), token));
                 }
                 return claimed;
             }
@@ -138,10 +148,20 @@ final class Deliveries {
             disable.executeUpdate();
         }
         try (PreparedStatement fail = tx.prepareStatement(FAIL_PENDING)) {
-            fail.setString(1, "not sent: the subscription was disabled after the receiver answered 410 Gone");
+            fail.setString(1, DISABLED);
             fail.setObject(2, delivery.subscriptionId());
             fail.executeUpdate();
         }
         return true;
+    }
+
+    /** Marks a claimed delivery of a disabled subscription failed without an attempt. */
+    static boolean notSent(Connection tx, ClaimedDelivery delivery, String reason) throws SQLException {
+        try (PreparedStatement update = tx.prepareStatement(NOT_SENT)) {
+            update.setString(1, reason);
+            update.setLong(2, delivery.id());
+            update.setObject(3, delivery.leaseToken());
+            return update.executeUpdate() == 1;
+        }
     }
 }

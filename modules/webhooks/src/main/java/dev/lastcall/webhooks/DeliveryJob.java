@@ -70,6 +70,10 @@ final class DeliveryJob implements Job {
     }
 
     private void attemptAndRecord(ClaimedDelivery delivery, Deadline startBy) throws InterruptedException {
+        if (!delivery.subscriptionActive()) {
+            transactions.execute(tx -> Deliveries.notSent(tx, delivery, Deliveries.DISABLED));
+            return;
+        }
         Outcome outcome;
         try {
             outcome = sender.attempt(delivery, startBy);

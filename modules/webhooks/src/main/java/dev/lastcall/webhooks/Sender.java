@@ -92,20 +92,20 @@ final class Sender {
         } catch (HttpTimeoutException e) {
             return new Outcome.Failed(null, "no response within " + seconds(requestTimeout));
         } catch (ConnectException e) {
-            return new Outcome.Failed(null, "connection failed: " + reason(e));
+            return new Outcome.Failed(null, "connection failed: " + reason(e, "no connection to " + url.getAuthority()));
         } catch (IOException e) {
-            return new Outcome.Failed(null, "request failed: " + reason(e));
+            return new Outcome.Failed(null, "request failed: " + reason(e, e.getClass().getSimpleName()));
         }
     }
 
     /** The JDK client often wraps the telling message (e.g. "Connection refused") in a cause. */
-    private static String reason(Throwable e) {
+    private static String reason(Throwable e, String otherwise) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
                 return cause.getMessage();
             }
         }
-        return e.getClass().getSimpleName();
+        return otherwise;
     }
 
     private static String seconds(Duration duration) {
