@@ -5,6 +5,10 @@ import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import dev.lastcall.platform.config.Settings;
+import dev.lastcall.platform.database.Database;
+import dev.lastcall.platform.database.DatabaseSettings;
+import dev.lastcall.platform.database.PooledTransactions;
+import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.http.HttpServer;
 import dev.lastcall.platform.http.HttpSettings;
 import dev.lastcall.platform.http.ListenerSource;
@@ -26,12 +30,14 @@ public final class PlatformModule extends AbstractModule {
     private final HttpSettings http;
     private final ProcessSettings process;
     private final SchedulerSettings scheduler;
+    private final DatabaseSettings database;
 
     public PlatformModule(Settings settings) {
         this.settings = settings;
         this.http = HttpSettings.from(settings);
         this.process = ProcessSettings.from(settings);
         this.scheduler = SchedulerSettings.from(settings);
+        this.database = DatabaseSettings.from(settings, process);
         if (http.drainDelay().plus(http.stopTimeout()).compareTo(process.shutdownTimeout()) >= 0) {
             throw settings.invalid("shutdown.timeout",
                     "must exceed http.drainDelay + http.stopTimeout (%s + %s)".formatted(http.drainDelay(), http.stopTimeout()));
@@ -48,6 +54,8 @@ public final class PlatformModule extends AbstractModule {
         bind(HttpSettings.class).toInstance(http);
         bind(ProcessSettings.class).toInstance(process);
         bind(SchedulerSettings.class).toInstance(scheduler);
+        bind(DatabaseSettings.class).toInstance(database);
+        bind(Transactions.class).to(PooledTransactions.class);
         bind(ObjectMapper.class).toInstance(StrictJson.mapper());
         MapBinder.newMapBinder(binder(), Phase.class, Managed.class).permitDuplicates();
         Multibinder.newSetBinder(binder(), Routes.Route.class);
@@ -55,6 +63,8 @@ public final class PlatformModule extends AbstractModule {
         OutboxConsumers.of(binder());
         ManagedBinder.of(binder()).manage(Phase.WORKERS, Scheduler.class);
         bind(ListenerSource.class).toInstance(ListenerSource.BIND);
-        ManagedBinder.of(binder()).manage(Phase.HTTP, HttpServer.class);
+        ManagedBinder.of(binder())
+                .manage(Phase.DATABASE, Database.class)
+                .manage(Phase.HTTP, HttpServer.class);
     }
 }
