@@ -4,6 +4,7 @@ import com.google.inject.Module;
 import dev.lastcall.ledger.LedgerModule;
 import dev.lastcall.platform.PlatformModule;
 import dev.lastcall.platform.config.Settings;
+import dev.lastcall.webhooks.WebhooksModule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -21,6 +22,7 @@ final class Modules {
         List<Module> modules = new ArrayList<>();
         modules.add(platform);
         modules.add(new LedgerModule(settings));
+        modules.add(new WebhooksModule(settings));
         for (Extension extension : ServiceLoader.load(Extension.class)) {
             log.warn("extension loaded from the class path: {} (not part of the shipped service)",
                     extension.getClass().getName());

@@ -25,12 +25,13 @@ final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<Long> lineNanos = new CopyOnWriteArrayList<>();
+    private final Thread reader;
     private int httpPort = -1;
     private int adminPort = -1;
 
     private ServiceProcess(Process process, String label, boolean echo) {
         this.process = process;
-        Thread.ofPlatform().daemon().name("output-" + label).start(() -> {
+        this.reader = Thread.ofPlatform().daemon().name("output-" + label).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
                     lineNanos.add(System.nanoTime());
@@ -197,6 +198,7 @@ final class ServiceProcess implements AutoCloseable {
         if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
             throw new AssertionError("still running after " + timeout + ":\n" + String.join("\n", lines));
         }
+        reader.join(Duration.ofSeconds(5));
         return process.exitValue();
     }
 

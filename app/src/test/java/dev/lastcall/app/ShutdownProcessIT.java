@@ -20,8 +20,9 @@ class ShutdownProcessIT {
 
     private static final Duration EXIT = Duration.ofSeconds(30);
 
+    /** One state directory for the class, so the embedded database is initialised once. */
     @TempDir
-    Path state;
+    static Path state;
 
     @Test
     void becomesReadyAndExitsZeroWithSummaryOnSigterm() throws Exception {
@@ -135,7 +136,7 @@ class ShutdownProcessIT {
     @Test
     void aStopThatMissesItsDeadlineMovesOnAndExitsWithTheCutStatus() throws Exception {
         try (ServiceProcess service = ServiceProcess.builder().stateDir(state).testComponent("hang-stop")
-                .env("LASTCALL_HTTP_STOP_TIMEOUT", "1s").env("LASTCALL_SHUTDOWN_TIMEOUT", "2s").start().awaitReady()) {
+                .env("LASTCALL_HTTP_STOP_TIMEOUT", "1s").env("LASTCALL_DB_STOP_TIMEOUT", "1s").env("LASTCALL_SHUTDOWN_TIMEOUT", "2s").start().awaitReady()) {
             service.signal("TERM");
 
             assertThat(service.awaitExit(EXIT)).isEqualTo(4);
@@ -148,7 +149,7 @@ class ShutdownProcessIT {
     @Test
     void aStopThatHangsPastItsBudgetDumpsThreadsAndHalts() throws Exception {
         try (ServiceProcess service = ServiceProcess.builder().stateDir(state).testComponent("hang-start")
-                .env("LASTCALL_HTTP_STOP_TIMEOUT", "1s").env("LASTCALL_SHUTDOWN_TIMEOUT", "2s").start()) {
+                .env("LASTCALL_HTTP_STOP_TIMEOUT", "1s").env("LASTCALL_DB_STOP_TIMEOUT", "1s").env("LASTCALL_SHUTDOWN_TIMEOUT", "2s").start()) {
             service.awaitLine("hang-start: starting", Duration.ofSeconds(30));
 
             service.signal("TERM");
