@@ -7,6 +7,7 @@ import dev.lastcall.ledger.TransferAnswer.KeyReused;
 import dev.lastcall.ledger.TransferAnswer.Stored;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.http.Problem;
+import dev.lastcall.platform.outbox.Outbox;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -22,8 +23,9 @@ import java.util.Optional;
 /**
  * Transfers in the database. {@link #apply} runs one transaction: take the idempotency key, lock
  * both accounts in id order, check the rules, write the transfer with its two entries and both
- * balances, and store the answer under the key. Everything in it can run again from the start,
- * as {@link Transactions} does after a serialization failure or deadlock.
+ * balances, publish its {@code transfer.created} outbox event, and store the answer under the key.
+ * Everything in it can run again from the start, as {@link Transactions} does after a
+ * serialization failure or deadlock.
  */
 @Singleton
 final class Transfers {
@@ -32,14 +34,19 @@ final class Transfers {
     static final String COLUMNS =
             "t.id, fa.code AS from_code, ta.code AS to_code, t.amount, t.currency, t.reference, t.created_at";
 
+    /** The outbox event of each new transfer; its payload is the transfer as the API shows it. */
+    static final String TRANSFER_CREATED = "transfer.created";
+
     private static final String SQL_STATE_UNIQUE_VIOLATION = "23505";
 
     private final Transactions transactions;
+    private final Outbox outbox;
     private final ObjectMapper mapper;
 
     @Inject
-    Transfers(Transactions transactions, ObjectMapper mapper) {
+    Transfers(Transactions transactions, Outbox outbox, ObjectMapper mapper) {
         this.transactions = transactions;
+        this.outbox = outbox;
         this.mapper = mapper;
     }
 
@@ -113,6 +120,7 @@ final class Transfers {
                     "the transfer would take a balance beyond the range of a 64-bit integer");
         }
         Transfer written = write(connection, from, to, transfer);
+        outbox.publish(connection, TRANSFER_CREATED, written);
         return new Stored(201, json(written), written.id(), false);
     }
 

@@ -2,7 +2,9 @@ package dev.lastcall.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastcall.ledger.Api.Reply;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LedgerApiIT {
 
     private static final AtomicInteger NAMES = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
     private static LedgerService service;
     private static Api api;
@@ -533,6 +536,7 @@ class LedgerApiIT {
             }
             assertThat(api.balance(alice)).isEqualTo(70);
             assertThat(api.balance(bob)).isEqualTo(30);
+            assertThat(eventsOf(first.json().path("id").asLong())).containsExactly(first.json());
         }
 
         @Test
@@ -736,6 +740,26 @@ class LedgerApiIT {
             page.json().path("items").forEach(item -> ids.add(item.path("id").asLong()));
             return ids;
         }
+    }
+
+    /** The payloads of the {@code transfer.created} outbox events of one transfer. */
+    static List<JsonNode> eventsOf(long transferId) {
+        return service.transactions().execute(c -> {
+            List<JsonNode> payloads = new ArrayList<>();
+            try (var select = c.prepareStatement("""
+                    SELECT payload::text FROM outbox_events
+                    WHERE type = 'transfer.created' AND (payload ->> 'id')::bigint = ?""")) {
+                select.setLong(1, transferId);
+                try (var rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        payloads.add(JSON.readTree(rows.getString(1)));
+                    }
+                }
+            } catch (JsonProcessingException e) {
+                throw new AssertionError(e);
+            }
+            return payloads;
+        });
     }
 
     static List<String> fieldNames(JsonNode node) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many clients at once against the real service: no lost update, no overdraft, no deadlock that
- * surfaces as a 5xx, every currency sums to zero, and a key sent by many at once applies once.
+ * surfaces as a 5xx, every currency sums to zero, every transfer has its two entries, its key and
+ * one outbox event, and a key sent by many at once applies once.
  */
 class LedgerConcurrencyIT {
 
@@ -186,6 +187,13 @@ class LedgerConcurrencyIT {
                 SELECT count(*) FROM ledger_transfer t
                 WHERE NOT EXISTS (SELECT 1 FROM ledger_idempotency_key k WHERE k.transfer_id = t.id)""")
         ).as("transfers without their idempotency key").isZero();
+        assertThat(count("""
+                SELECT count(*) FROM ledger_transfer t
+                WHERE (SELECT count(*) FROM outbox_events e
+                       WHERE e.type = 'transfer.created' AND (e.payload ->> 'id')::bigint = t.id) <> 1""")
+        ).as("transfers without exactly one transfer.created event").isZero();
+        assertThat(count("SELECT count(*) FROM outbox_events WHERE type = 'transfer.created'"))
+                .as("transfer.created events").isEqualTo(count("SELECT count(*) FROM ledger_transfer"));
     }
 
     private static long count(String sql) {
