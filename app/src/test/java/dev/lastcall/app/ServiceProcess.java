@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The real fat jar as a real process: started with java, stopped with real signals. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private static final Pattern READY = Pattern.compile("ready in [0-9.?]+s: http on port (\\d+), admin on port (\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -46,11 +46,11 @@ final class ServiceProcess implements AutoCloseable {
         });
     }
 
-    static Builder builder() {
+    public static Builder builder() {
         return new Builder();
     }
 
-    static final class Builder {
+    public static final class Builder {
         private final Map<String, String> environment = new HashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
@@ -58,49 +58,49 @@ final class ServiceProcess implements AutoCloseable {
         private String label = "service";
         private boolean echo = true;
 
-        Builder env(String name, String value) {
+        public Builder env(String name, String value) {
             environment.put(name, value);
             return this;
         }
 
-        Builder stateDir(Path dir) {
+        public Builder stateDir(Path dir) {
             return env("LASTCALL_STATE_DIR", dir.toString());
         }
 
         /** Puts the test classes (and so {@code TestExtension}) on the class path. */
-        Builder withTestExtension() {
+        public Builder withTestExtension() {
             withTestExtension = true;
             return this;
         }
 
-        Builder testComponent(String name) {
+        public Builder testComponent(String name) {
             withTestExtension = true;
             jvmOptions.add("-Dlastcall.test.component=" + name);
             return this;
         }
 
-        Builder args(String... more) {
+        public Builder args(String... more) {
             args.addAll(List.of(more));
             return this;
         }
 
         /** Keeps the service's output to itself (it is still searchable); for benchmarks. */
-        Builder quiet() {
+        public Builder quiet() {
             echo = false;
             return this;
         }
 
-        Builder jvmOption(String option) {
+        public Builder jvmOption(String option) {
             jvmOptions.add(option);
             return this;
         }
 
-        Builder label(String value) {
+        public Builder label(String value) {
             label = value;
             return this;
         }
 
-        ServiceProcess start() throws IOException {
+        public ServiceProcess start() throws IOException {
             List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED",
                     "--sun-misc-unsafe-memory-access=allow"));
             command.addAll(jvmOptions);
@@ -122,7 +122,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    static String jar() {
+    public static String jar() {
         String jar = System.getProperty("lastcall.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("system property lastcall.jar must name the built fat jar (run through mvn verify)");
@@ -130,22 +130,22 @@ final class ServiceProcess implements AutoCloseable {
         return jar;
     }
 
-    static String java() {
+    public static String java() {
         return System.getProperty("lastcall.java", ProcessHandle.current().info().command().orElse("java"));
     }
 
-    ServiceProcess awaitReady() throws InterruptedException {
+    public ServiceProcess awaitReady() throws InterruptedException {
         Matcher ready = awaitLine(READY, START_TIMEOUT);
         httpPort = Integer.parseInt(ready.group(1));
         adminPort = Integer.parseInt(ready.group(2));
         return this;
     }
 
-    Matcher awaitLine(String regex, Duration timeout) throws InterruptedException {
+    public Matcher awaitLine(String regex, Duration timeout) throws InterruptedException {
         return awaitLine(Pattern.compile(regex), timeout);
     }
 
-    Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+    public Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             for (String line : lines) {
@@ -167,7 +167,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** When (System.nanoTime) the first line matching {@code regex} was read, or -1. */
-    long nanosOfLine(String regex) {
+    public long nanosOfLine(String regex) {
         Pattern pattern = Pattern.compile(regex);
         for (int i = 0; i < lines.size(); i++) {
             if (pattern.matcher(lines.get(i)).find()) {
@@ -178,23 +178,23 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM without a helper process, for timing. */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
-    boolean hasLine(String regex) {
+    public boolean hasLine(String regex) {
         Pattern pattern = Pattern.compile(regex);
         return lines.stream().anyMatch(l -> pattern.matcher(l).find());
     }
 
-    void signal(String name) throws IOException, InterruptedException {
+    public void signal(String name) throws IOException, InterruptedException {
         int status = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start().waitFor();
         if (status != 0) {
             throw new IllegalStateException("kill -s " + name + " failed: " + status);
         }
     }
 
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
             throw new AssertionError("still running after " + timeout + ":\n" + String.join("\n", lines));
         }
@@ -202,23 +202,23 @@ final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
-    int adminPort() {
+    public int adminPort() {
         return adminPort;
     }
 
-    String output() {
+    public String output() {
         return String.join("\n", lines);
     }
 
