@@ -41,6 +41,7 @@ public final class HttpServer implements Managed {
 
     /** Leave each connection's idle timeout as it is when the drain starts; see {@link #stop}. */
     private static final long KEEP_IDLE_TIMEOUT = -1;
+    private static final Duration LATE_REQUEST_GRACE = Duration.ofMillis(250);
 
     private final HttpSettings settings;
     private final Set<Route> routes;
@@ -149,6 +150,10 @@ public final class HttpServer implements Managed {
         log.info("http: listener closed, draining {} in-flight requests for up to {}s",
                 inFlight(), drainDeadline.remaining().toMillis() / 1000.0);
         listener.shutdown();
+        // A connection accepted just before the close may not have sent its request yet; rejecting
+        // that request with 503 would fail a POST a proxy cannot retry. Serve it (with Connection:
+        // close) for a moment before Jetty starts rejecting new requests on open connections.
+        Thread.sleep(min(LATE_REQUEST_GRACE, drainDeadline.remaining()));
         boolean drained = awaitInFlight(drainDeadline);
         long cut = statistics.getRequestsActive();
         // What is left is idle keep-alive connections (or, past the deadline, requests we cut).
