@@ -144,7 +144,9 @@ public final class HttpServer implements Managed {
         long cut = statistics.getRequestsActive();
         // What is left is idle keep-alive connections (or, past the deadline, requests we cut).
         listener.getConnectedEndPoints().forEach(EndPoint::close);
-        jetty.setStopTimeout(Math.max(1, drainDeadline.remaining().toMillis()));
+        // After a cut, Jetty's own graceful wait in stop() would only time out again and throw,
+        // turning "cut" into a failed stop.
+        jetty.setStopTimeout(drained ? Math.max(1, drainDeadline.remaining().toMillis()) : 0);
         jetty.stop();
 
         long completed = statistics.getRequestTotal() - totalBefore + activeBefore - cut;

@@ -257,7 +257,7 @@ class LifecycleTest {
         Lifecycle lifecycle = lifecycleOf(Map.of(Phase.HTTP, List.of(recording("http"))));
         List<String> seen = new CopyOnWriteArrayList<>();
         lifecycle.addListener((from, to) -> {
-            throw new IllegalStateException("a broken listener must not stop the others");
+            throw new BrokenListener();
         });
         lifecycle.addListener((from, to) -> seen.add(from + "->" + to));
 
@@ -319,6 +319,13 @@ class LifecycleTest {
     }
 
     // ---- fakes ----
+
+    /** Thrown by a listener; without a stack trace, to keep the test log short. */
+    static final class BrokenListener extends RuntimeException {
+        BrokenListener() {
+            super("a broken listener must not stop the others", null, false, false);
+        }
+    }
 
     /** Records its start and stop; does nothing else. */
     static class RecordingComponent implements Managed {
