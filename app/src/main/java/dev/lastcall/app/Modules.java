@@ -3,6 +3,7 @@ package dev.lastcall.app;
 import com.google.inject.Module;
 import dev.lastcall.platform.PlatformModule;
 import dev.lastcall.platform.config.Settings;
+import dev.lastcall.webhooks.WebhooksModule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -19,6 +20,7 @@ final class Modules {
     static List<Module> all(PlatformModule platform, Settings settings) {
         List<Module> modules = new ArrayList<>();
         modules.add(platform);
+        modules.add(new WebhooksModule(settings));
         for (Extension extension : ServiceLoader.load(Extension.class)) {
             log.warn("extension loaded from the class path: {} (not part of the shipped service)",
                     extension.getClass().getName());

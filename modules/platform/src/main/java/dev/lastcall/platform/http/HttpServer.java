@@ -75,6 +75,7 @@ public final class HttpServer implements Managed {
         threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("http-request-"));
         Server jetty = new Server(threads);
         jetty.setStopAtShutdown(false);
+        jetty.setStopTimeout(settings.stopTimeout().toMillis());
         jetty.setErrorHandler(new ProblemErrorHandler(mapper, connectionClosing));
 
         HttpConfiguration http = new HttpConfiguration();
@@ -144,8 +145,7 @@ public final class HttpServer implements Managed {
         long cut = statistics.getRequestsActive();
         // What is left is idle keep-alive connections (or, past the deadline, requests we cut).
         listener.getConnectedEndPoints().forEach(EndPoint::close);
-        // After a cut, Jetty's own graceful wait in stop() would only time out again and throw,
-        // turning "cut" into a failed stop.
+        // Jetty's own graceful wait would only repeat ours; after a cut it would wait for requests we just failed.
         jetty.setStopTimeout(drained ? Math.max(1, drainDeadline.remaining().toMillis()) : 0);
         jetty.stop();
 

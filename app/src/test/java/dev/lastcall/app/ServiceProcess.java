@@ -1,0 +1,231 @@
+package dev.lastcall.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The real fat jar as a real process: started with java, stopped with real signals. */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Pattern READY = Pattern.compile("ready in [0-9.?]+s: http on port (\\d+), admin on port (\\d+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<Long> lineNanos = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+    private int httpPort = -1;
+    private int adminPort = -1;
+
+    private ServiceProcess(Process process, String label, boolean echo) {
+        this.process = process;
+        this.reader = Thread.ofPlatform().daemon().name("output-" + label).start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    lineNanos.add(System.nanoTime());
+                    lines.add(line);
+                    if (echo) {
+                        System.out.println("[" + label + "] " + line);
+                    }
+                }
+            } catch (IOException e) {
+                lines.add("(output closed: " + e + ")");
+            }
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private final Map<String, String> environment = new HashMap<>();
+        private final List<String> jvmOptions = new ArrayList<>();
+        private final List<String> args = new ArrayList<>();
+        private boolean withTestExtension;
+        private String label = "service";
+        private boolean echo = true;
+
+        public Builder env(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        public Builder stateDir(Path dir) {
+            return env("LASTCALL_STATE_DIR", dir.toString());
+        }
+
+        /** Puts the test classes (and so {@code TestExtension}) on the class path. */
+        public Builder withTestExtension() {
+            withTestExtension = true;
+            return this;
+        }
+
+        public Builder testComponent(String name) {
+            withTestExtension = true;
+            jvmOptions.add("-Dlastcall.test.component=" + name);
+            return this;
+        }
+
+        public Builder args(String... more) {
+            args.addAll(List.of(more));
+            return this;
+        }
+
+        /** Keeps the service's output to itself (it is still searchable); for benchmarks. */
+        public Builder quiet() {
+            echo = false;
+            return this;
+        }
+
+        public Builder jvmOption(String option) {
+            jvmOptions.add(option);
+            return this;
+        }
+
+        public Builder label(String value) {
+            label = value;
+            return this;
+        }
+
+        public ServiceProcess start() throws IOException {
+            List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow"));
+            command.addAll(jvmOptions);
+            if (withTestExtension) {
+                command.addAll(List.of("-cp", jar() + ":" + System.getProperty("lastcall.testClasses"), Main.class.getName()));
+            } else {
+                command.addAll(List.of("-jar", jar()));
+            }
+            command.addAll(args);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().keySet().removeIf(name -> name.startsWith("LASTCALL_"));
+            builder.environment().put("LASTCALL_HTTP_PORT", "0");
+            builder.environment().put("LASTCALL_ADMIN_PORT", "0");
+            builder.environment().putAll(environment);
+            if (!builder.environment().containsKey("LASTCALL_STATE_DIR")) {
+                builder.environment().put("LASTCALL_STATE_DIR", Files.createTempDirectory("lastcall-state").toString());
+            }
+            return new ServiceProcess(builder.start(), label, echo);
+        }
+    }
+
+    public static String jar() {
+        String jar = System.getProperty("lastcall.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("system property lastcall.jar must name the built fat jar (run through mvn verify)");
+        }
+        return jar;
+    }
+
+    public static String java() {
+        return System.getProperty("lastcall.java", ProcessHandle.current().info().command().orElse("java"));
+    }
+
+    public ServiceProcess awaitReady() throws InterruptedException {
+        Matcher ready = awaitLine(READY, START_TIMEOUT);
+        httpPort = Integer.parseInt(ready.group(1));
+        adminPort = Integer.parseInt(ready.group(2));
+        return this;
+    }
+
+    public Matcher awaitLine(String regex, Duration timeout) throws InterruptedException {
+        return awaitLine(Pattern.compile(regex), timeout);
+    }
+
+    public Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            for (String line : lines) {
+                Matcher matcher = pattern.matcher(line);
+                if (matcher.find()) {
+                    return matcher;
+                }
+            }
+            if (!process.isAlive() && lines.stream().noneMatch(l -> pattern.matcher(l).find())) {
+                Thread.sleep(100);
+                if (lines.stream().noneMatch(l -> pattern.matcher(l).find())) {
+                    throw new AssertionError("process exited (" + process.exitValue() + ") before a line matching "
+                            + pattern + ":\n" + String.join("\n", lines));
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no line matching " + pattern + " within " + timeout + ":\n" + String.join("\n", lines));
+    }
+
+    /** When (System.nanoTime) the first line matching {@code regex} was read, or -1. */
+    public long nanosOfLine(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        for (int i = 0; i < lines.size(); i++) {
+            if (pattern.matcher(lines.get(i)).find()) {
+                return lineNanos.get(i);
+            }
+        }
+        return -1;
+    }
+
+    /** Sends SIGTERM without a helper process, for timing. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public boolean hasLine(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        return lines.stream().anyMatch(l -> pattern.matcher(l).find());
+    }
+
+    public void signal(String name) throws IOException, InterruptedException {
+        int status = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (status != 0) {
+            throw new IllegalStateException("kill -s " + name + " failed: " + status);
+        }
+    }
+
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new AssertionError("still running after " + timeout + ":\n" + String.join("\n", lines));
+        }
+        reader.join(Duration.ofSeconds(5));
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public String output() {
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}

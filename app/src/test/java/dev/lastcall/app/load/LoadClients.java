@@ -1,0 +1,213 @@
+package dev.lastcall.app.load;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keep-alive clients, each on its own persistent HTTP/1.1 connection, sending a mix of {@code POST
+ * /v1/transfers} (fresh Idempotency-Key each) and {@code GET /v1/accounts/{code}}. A connection
+ * the server closes after a {@code Connection: close} response is reopened for the next request;
+ * anything else that goes wrong is a failure: a 5xx, a reset, a refused connection, a timeout.
+ */
+public final class LoadClients implements AutoCloseable {
+
+    /** A request that failed, as a client saw it. */
+    public record Failure(long atNanos, String what) {}
+
+    private static final int TIMEOUT_MILLIS = 30_000;
+
+    private final int port;
+    private final List<String> accounts;
+    private final String currency;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
+    /** Idempotency-Key → transfer id, for every transfer a client saw acknowledged (201). */
+    private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+
+    private LoadClients(int port, List<String> accounts, String currency) {
+        this.port = port;
+        this.accounts = List.copyOf(accounts);
+        this.currency = currency;
+    }
+
+    /** Starts {@code clients} clients moving small amounts from {@code world} to {@code accounts}. */
+    public static LoadClients start(int port, int clients, List<String> accounts, String currency) {
+        LoadClients load = new LoadClients(port, accounts, currency);
+        for (int i = 0; i < clients; i++) {
+            load.threads.add(Thread.ofPlatform().name("load-" + i).start(load::loop));
+        }
+        return load;
+    }
+
+    private void loop() {
+        Connection connection = null;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (running.get()) {
+            boolean transfer = random.nextInt(3) != 0;
+            String key = UUID.randomUUID().toString();
+            String account = accounts.get(random.nextInt(accounts.size()));
+            String request = transfer ? transferRequest(key, account, 1 + random.nextInt(100)) : balanceRequest(account);
+            long begin = System.nanoTime();
+            try {
+                if (connection == null) {
+                    connection = new Connection(port);
+                }
+                Response response = connection.exchange(request);
+                requests.incrementAndGet();
+                latenciesMicros.add((System.nanoTime() - begin) / 1_000);
+                if (response.status >= 500 || (transfer && response.status != 201) || (!transfer && response.status != 200)) {
+                    failures.add(new Failure(System.nanoTime(), "HTTP " + response.status + " " + response.body));
+                } else if (transfer) {
+                    acknowledged.put(key, Long.parseLong(response.body.replaceAll(".*\"id\":\"?(\\d+)\"?.*", "$1")));
+                }
+                if (response.closes) {
+                    connection.close();
+                    connection = null;
+                }
+            } catch (IOException | RuntimeException e) {
+                requests.incrementAndGet();
+                failures.add(new Failure(System.nanoTime(), e.toString()));
+                if (connection != null) {
+                    connection.close();
+                    connection = null;
+                }
+            }
+        }
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    private String transferRequest(String key, String to, int amount) {
+        String body = "{\"from\":\"world\",\"to\":\"%s\",\"amount\":%d,\"currency\":\"%s\",\"reference\":\"%s\"}"
+                .formatted(to, amount, currency, key);
+        return "POST /v1/transfers HTTP/1.1\r\nHost: lastcall\r\nContent-Type: application/json\r\n"
+                + "Idempotency-Key: " + key + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+                + "\r\n\r\n" + body;
+    }
+
+    private static String balanceRequest(String account) {
+        return "GET /v1/accounts/" + account + " HTTP/1.1\r\nHost: lastcall\r\n\r\n";
+    }
+
+    public long requests() {
+        return requests.get();
+    }
+
+    public List<Failure> failures() {
+        return List.copyOf(failures);
+    }
+
+    public Map<String, Long> acknowledged() {
+        return Map.copyOf(acknowledged);
+    }
+
+    /** p50, p99 and max latency in milliseconds. */
+    public double[] latencyMillis() {
+        long[] sorted = latenciesMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            return new double[] {0, 0, 0};
+        }
+        return new double[] {
+            sorted[sorted.length / 2] / 1000.0,
+            sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] / 1000.0,
+            sorted[sorted.length - 1] / 1000.0
+        };
+    }
+
+    /** Stops the clients after their current request. */
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(TIMEOUT_MILLIS / 1000 + 5));
+        }
+    }
+
+    private record Response(int status, String body, boolean closes) {}
+
+    private static final class Connection {
+        private final Socket socket = new Socket();
+        private final InputStream in;
+        private final OutputStream out;
+
+        Connection(int port) throws IOException {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        }
+
+        Response exchange(String request) throws IOException {
+            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String statusLine = line();
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            int length = 0;
+            boolean chunked = false;
+            boolean closes = false;
+            for (String header; !(header = line()).isEmpty(); ) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(lower.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    closes = true;
+                }
+            }
+            String body = chunked ? chunkedBody() : new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            return new Response(status, body, closes);
+        }
+
+        private String chunkedBody() throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            for (int size; (size = Integer.parseInt(line().trim().split(";")[0], 16)) > 0; ) {
+                body.write(in.readNBytes(size));
+                line();
+            }
+            line();
+            return body.toString(StandardCharsets.UTF_8);
+        }
+
+        private String line() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) {
+                    throw new IOException("connection closed by the server mid-response");
+                }
+                if (b != '\r') {
+                    line.write(b);
+                }
+            }
+            return line.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a socket that is already broken
+            }
+        }
+    }
+}

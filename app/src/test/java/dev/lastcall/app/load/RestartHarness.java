@@ -1,0 +1,258 @@
+package dev.lastcall.app.load;
+
+import dev.lastcall.app.ServiceProcess;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Restarts the real jar again and again behind a real Nginx while keep-alive clients send
+ * transfers, then checks DESIGN.md's invariants in the database. Used by {@code RestartUnderLoadIT}
+ * (asserts zero failures) and by {@code ./lastcall bench restarts} (prints the figures).
+ */
+public final class RestartHarness {
+
+    /** Nginx's upstream keepalive_timeout in these runs, scaled down from the shipped config. */
+    public static final Duration NGINX_KEEPALIVE = Duration.ofSeconds(1);
+    /** The service's drain delay in these runs: above Nginx's keepalive, as the shipped unit has it. */
+    public static final Duration DRAIN_DELAY = Duration.ofMillis(1500);
+    private static final String CURRENCY = "EUR";
+    private static final List<String> ACCOUNTS = IntStream.range(0, 8).mapToObj(i -> "acct-" + i).toList();
+    private static final Duration EVENTS_DELIVERED_WITHIN = Duration.ofSeconds(90);
+
+    /** What a run measured and what the database held afterwards. */
+    public record Result(
+            String scenario,
+            int restarts,
+            int clients,
+            long requests,
+            List<LoadClients.Failure> failures,
+            double[] latencyMillis,
+            List<Duration> gaps,
+            List<Integer> exitStatuses,
+            int acknowledged,
+            Set<String> acknowledgedMissing,
+            long duplicateTransfers,
+            Map<String, Long> sumByCurrency,
+            long transfers,
+            long events,
+            long transfersWithoutExactlyOneEvent,
+            long eventsNotDelivered) {
+
+        public String summary() {
+            List<Double> gapSeconds = gaps.stream().map(d -> d.toMillis() / 1000.0).sorted().toList();
+            return ("%s: %d restarts, %d clients, %d requests, %d failures; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                    + "restart gap median %.2f s, max %.2f s; exit statuses %s; %d transfers acknowledged, %d missing, "
+                    + "%d duplicated; sums %s; %d transfers, %d events, %d without exactly one event, %d events not delivered")
+                    .formatted(scenario, restarts, clients, requests, failures.size(), latencyMillis[0], latencyMillis[1],
+                            latencyMillis[2], gapSeconds.isEmpty() ? 0 : gapSeconds.get(gapSeconds.size() / 2),
+                            gapSeconds.isEmpty() ? 0 : gapSeconds.getLast(), new HashSet<>(exitStatuses), acknowledged,
+                            acknowledgedMissing.size(), duplicateTransfers, sumByCurrency, transfers, events,
+                            transfersWithoutExactlyOneEvent, eventsNotDelivered);
+        }
+    }
+
+    private final Path work;
+    private final Path repository;
+    private final int restarts;
+    private final int clients;
+
+    public RestartHarness(Path work, Path repository, int restarts, int clients) {
+        this.work = work;
+        this.repository = repository;
+        this.restarts = restarts;
+        this.clients = clients;
+    }
+
+    /** Scenario (b): two instances behind Nginx, restarted one after the other. */
+    public Result twoInstancesBehindNginx() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                        .setDataDirectory(work.resolve("postgres")).setCleanDataDirectory(true).start();
+                WebhookReceiver receiver = WebhookReceiver.start()) {
+            String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+            List<Instance> instances = List.of(new Instance("a", jdbcUrl), new Instance("b", jdbcUrl));
+            for (Instance instance : instances) {
+                instance.start();
+            }
+            prepare(instances.getFirst().port, receiver);
+            int proxyPort = freePort();
+            String site = NginxProxy.siteConfig(repository.resolve("config/nginx/lastcall.conf"), proxyPort,
+                    instances.stream().map(i -> i.port).toList(), NGINX_KEEPALIVE);
+            List<Duration> gaps = new ArrayList<>();
+            List<Integer> exits = new ArrayList<>();
+            try (NginxProxy nginx = NginxProxy.start(work.resolve("nginx"), site)) {
+                LoadClients load = LoadClients.start(proxyPort, clients, ACCOUNTS, CURRENCY);
+                try {
+                    Thread.sleep(1_000);
+                    for (int round = 1; round <= restarts; round++) {
+                        for (Instance instance : instances) {
+                            long term = System.nanoTime();
+                            exits.add(instance.restart());
+                            gaps.add(Duration.ofNanos(instance.readyNanos - term));
+                        }
+                        System.out.printf("restart round %d/%d: %d requests, %d failures%n", round, restarts,
+                                load.requests(), load.failures().size());
+                    }
+                    Thread.sleep(1_000);
+                } finally {
+                    load.close();
+                }
+                if (!load.failures().isEmpty()) {
+                    System.out.println("nginx error log:\n" + nginx.errorLog());
+                }
+                Result result = check("two instances behind nginx", jdbcUrl, load, gaps, exits, receiver);
+                for (Instance instance : instances) {
+                    instance.stop();
+                }
+                return result;
+            }
+        }
+    }
+
+    private Result check(String scenario, String jdbcUrl, LoadClients load, List<Duration> gaps, List<Integer> exits,
+            WebhookReceiver receiver) throws SQLException, InterruptedException {
+        Map<String, Long> acknowledged = load.acknowledged();
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                Statement sql = db.createStatement()) {
+            Set<String> references = new HashSet<>();
+            try (ResultSet rows = sql.executeQuery("SELECT reference FROM ledger_transfer WHERE reference IS NOT NULL")) {
+                while (rows.next()) {
+                    references.add(rows.getString(1));
+                }
+            }
+            Set<String> missing = new HashSet<>(acknowledged.keySet());
+            missing.removeAll(references);
+            long duplicated = count(sql, "SELECT count(*) FROM (SELECT reference FROM ledger_transfer "
+                    + "GROUP BY reference HAVING count(*) > 1) d");
+            Map<String, Long> sums = new HashMap<>();
+            try (ResultSet rows = sql.executeQuery("SELECT currency, sum(balance) FROM ledger_account GROUP BY currency")) {
+                while (rows.next()) {
+                    sums.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            long transfers = count(sql, "SELECT count(*) FROM ledger_transfer");
+            long events = count(sql, "SELECT count(*) FROM outbox_events WHERE type = 'transfer.created'");
+            long withoutOneEvent = count(sql, """
+                    SELECT count(*) FROM ledger_transfer t
+                    WHERE (SELECT count(*) FROM outbox_events e
+                           WHERE e.type = 'transfer.created' AND (e.payload->>'id')::bigint = t.id) <> 1""");
+            Set<String> eventIds = new HashSet<>();
+            long deadline = System.nanoTime() + EVENTS_DELIVERED_WITHIN.toNanos();
+            long notDelivered;
+            do {
+                eventIds.clear();
+                try (ResultSet rows = sql.executeQuery("SELECT event_id::text FROM outbox_events")) {
+                    while (rows.next()) {
+                        eventIds.add(rows.getString(1));
+                    }
+                }
+                eventIds.removeAll(receiver.ids());
+                notDelivered = eventIds.size();
+                if (notDelivered > 0) {
+                    Thread.sleep(500);
+                }
+            } while (notDelivered > 0 && System.nanoTime() < deadline);
+            return new Result(scenario, restarts, clients, load.requests(), load.failures(), load.latencyMillis(), gaps,
+                    exits, acknowledged.size(), missing, duplicated, sums, transfers, events, withoutOneEvent, notDelivered);
+        }
+    }
+
+    private static long count(Statement sql, String query) throws SQLException {
+        try (ResultSet rows = sql.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static void prepare(int port, WebhookReceiver receiver) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        post(http, port, "/v1/accounts", "{\"code\":\"world\",\"currency\":\"%s\",\"allowNegative\":true}".formatted(CURRENCY));
+        for (String account : ACCOUNTS) {
+            post(http, port, "/v1/accounts", "{\"code\":\"%s\",\"currency\":\"%s\"}".formatted(account, CURRENCY));
+        }
+        post(http, port, "/v1/webhooks", "{\"url\":\"%s\",\"events\":[\"transfer.created\"]}".formatted(receiver.url()));
+    }
+
+    private static void post(HttpClient http, int port, String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** One service instance on fixed ports, restarted in place. */
+    private final class Instance {
+        private final String name;
+        private final String jdbcUrl;
+        private final int port;
+        private final int adminPort;
+        private final Path state;
+        private ServiceProcess process;
+        private long readyNanos;
+
+        Instance(String name, String jdbcUrl) throws IOException {
+            this.name = name;
+            this.jdbcUrl = jdbcUrl;
+            this.port = freePort();
+            this.adminPort = freePort();
+            this.state = Files.createDirectories(work.resolve("state-" + name));
+        }
+
+        void start() throws IOException, InterruptedException {
+            process = ServiceProcess.builder().quiet().label(name).stateDir(state)
+                    .env("LASTCALL_HTTP_PORT", Integer.toString(port))
+                    .env("LASTCALL_ADMIN_PORT", Integer.toString(adminPort))
+                    .env("LASTCALL_DB_URL", jdbcUrl)
+                    .env("LASTCALL_DB_USER", "postgres")
+                    .env("LASTCALL_HTTP_DRAIN_DELAY", DRAIN_DELAY.toMillis() + "ms")
+                    .env("LASTCALL_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true")
+                    .env("LASTCALL_WEBHOOKS_RETRY_BASE_DELAY", "1s")
+                    .env("LASTCALL_WEBHOOKS_POLL_INTERVAL", "200ms")
+                    .start();
+            process.awaitReady();
+            readyNanos = process.nanosOfLine("ready in ");
+        }
+
+        int restart() throws IOException, InterruptedException {
+            process.signal("TERM");
+            int status = process.awaitExit(Duration.ofSeconds(60));
+            if (status != 0) {
+                System.out.println("instance " + name + " exited " + status + ":\n" + process.output());
+            }
+            start();
+            return status;
+        }
+
+        void stop() throws IOException, InterruptedException {
+            process.signal("TERM");
+            process.awaitExit(Duration.ofSeconds(60));
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.lastcall.app.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The headline promise: restart the service under load behind a real Nginx and no client notices.
+ * Zero client-visible failures, every acknowledged transfer present exactly once, every currency
+ * summing to zero, every event delivered. {@code -Dlastcall.restarts} and {@code -Dlastcall.clients}
+ * scale it.
+ */
+class RestartUnderLoadIT {
+
+    private static final int RESTARTS = Integer.getInteger("lastcall.restarts", 10);
+    private static final int CLIENTS = Integer.getInteger("lastcall.clients", 16);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void twoInstancesBehindNginxRestartedOneAfterTheOtherLoseNothing() throws Exception {
+        RestartHarness.Result result = new RestartHarness(work, Path.of(".."), RESTARTS, CLIENTS).twoInstancesBehindNginx();
+
+        System.out.println(result.summary());
+        assertInvariants(result);
+    }
+
+    static void assertInvariants(RestartHarness.Result result) {
+        assertThat(result.failures()).as("client-visible failures").isEmpty();
+        assertThat(result.exitStatuses()).as("exit statuses of the stopped processes").containsOnly(0);
+        assertThat(result.acknowledged()).as("acknowledged transfers").isPositive();
+        assertThat(result.acknowledgedMissing()).as("acknowledged transfers missing from the database").isEmpty();
+        assertThat(result.duplicateTransfers()).as("transfers applied twice").isZero();
+        assertThat(result.sumByCurrency()).as("sum of balances per currency").allSatisfy((currency, sum) -> assertThat(sum).isZero());
+        assertThat(result.transfersWithoutExactlyOneEvent()).as("transfers without exactly one outbox event").isZero();
+        assertThat(result.eventsNotDelivered()).as("events never delivered to the webhook receiver").isZero();
+    }
+}

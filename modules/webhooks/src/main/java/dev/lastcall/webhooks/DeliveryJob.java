@@ -1,0 +1,127 @@
+package dev.lastcall.webhooks;
+
+import dev.lastcall.platform.database.Transactions;
+import dev.lastcall.platform.lifecycle.Deadline;
+import dev.lastcall.platform.scheduling.Job;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims due deliveries with a lease (committed at once), attempts them all at the same time outside
+ * any transaction, and records each outcome as it comes, only while this run still holds the lease.
+ *
+ * <p>A delivery is sent only if the attempt can time out before its lease ends, so another process
+ * never claims a delivery this one may still be sending. A run cut by shutdown records nothing for
+ * the attempts it cut: they stay pending and are claimed again once their lease expires.
+ */
+final class DeliveryJob implements Job {
+
+    static final String NAME = "webhooks-delivery";
+    private static final Logger log = LoggerFactory.getLogger(DeliveryJob.class);
+
+    private final Transactions transactions;
+    private final Sender sender;
+    private final WebhookSettings settings;
+    private final Backoff backoff;
+
+    @Inject
+    DeliveryJob(Transactions transactions, Sender sender, WebhookSettings settings) {
+        this.transactions = transactions;
+        this.sender = sender;
+        this.settings = settings;
+        this.backoff = new Backoff(settings.retryBaseDelay(), settings.retryMaxDelay());
+    }
+
+    @Override
+    public void run() throws InterruptedException {
+        // Taken before the claim, so the local view of the lease ends no later than the database's.
+        Deadline leaseEnds = Deadline.after(settings.lease());
+        UUID token = UUID.randomUUID();
+        List<ClaimedDelivery> claimed = transactions.execute(
+                tx -> Deliveries.claim(tx, settings.batchSize(), settings.lease(), token));
+        if (claimed.isEmpty()) {
+            return;
+        }
+        Deadline startBy = new Deadline(leaseEnds.nanoTime() - settings.requestTimeout().toNanos());
+        try (ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ClaimedDelivery delivery : claimed) {
+                attempts.submit(() -> {
+                    try {
+                        attemptAndRecord(delivery, startBy);
+                    } catch (RuntimeException e) {
+                        log.warn("webhooks: event {} for subscription {}: outcome not recorded; it is tried again after its lease",
+                                delivery.eventId(), delivery.subscriptionId(), e);
+                    }
+                    return null;
+                });
+            }
+        }
+        // close() waits for every attempt; when interrupted it interrupts them, waits, and sets our flag again.
+        if (Thread.interrupted()) {
+            throw new InterruptedException("delivery run cut with %d deliveries claimed".formatted(claimed.size()));
+        }
+    }
+
+    private void attemptAndRecord(ClaimedDelivery delivery, Deadline startBy) throws InterruptedException {
+        if (!delivery.subscriptionActive()) {
+            transactions.execute(tx -> Deliveries.notSent(tx, delivery, Deliveries.DISABLED));
+            return;
+        }
+        Outcome outcome;
+        try {
+            outcome = sender.attempt(delivery, startBy);
+        } catch (RuntimeException e) {
+            outcome = new Outcome.Failed(null, "not sent: " + e);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
+        Outcome result = outcome;
+        boolean recorded = switch (result) {
+            case Outcome.Delivered delivered -> transactions.execute(tx -> Deliveries.delivered(tx, delivery, delivered.statusCode()));
+            case Outcome.Gone gone -> transactions.execute(tx -> Deliveries.gone(tx, delivery));
+            case Outcome.Failed failed -> transactions.execute(tx -> Deliveries.failed(tx, delivery,
+                    failed.statusCode(), failed.error(), retryDelay(delivery)));
+            case Outcome.NotSent notSent -> {
+                log.warn("webhooks: event {} for subscription {} not sent: {}", delivery.eventId(),
+                        delivery.subscriptionId(), notSent.reason());
+                yield true;
+            }
+        };
+        if (!recorded) {
+            log.warn("webhooks: lease on event {} for subscription {} was lost before its outcome ({}) was recorded",
+                    delivery.eventId(), delivery.subscriptionId(), result);
+            return;
+        }
+        logOutcome(delivery, result);
+    }
+
+    /** Null when the attempt just made was the last one allowed. */
+    private @Nullable Duration retryDelay(ClaimedDelivery delivery) {
+        int made = delivery.attempts() + 1;
+        return made >= settings.maxAttempts() ? null : backoff.after(made);
+    }
+
+    private void logOutcome(ClaimedDelivery delivery, Outcome outcome) {
+        int attempt = delivery.attempts() + 1;
+        switch (outcome) {
+            case Outcome.Delivered delivered -> log.debug("webhooks: event {} delivered to subscription {} (attempt {}, HTTP {})",
+                    delivery.eventId(), delivery.subscriptionId(), attempt, delivered.statusCode());
+            case Outcome.Gone gone -> log.warn("webhooks: subscription {} disabled: its receiver answered 410 Gone",
+                    delivery.subscriptionId());
+            case Outcome.Failed failed when attempt >= settings.maxAttempts() -> log.warn(
+                    "webhooks: event {} for subscription {} failed for good after {} attempts: {}",
+                    delivery.eventId(), delivery.subscriptionId(), attempt, failed.error());
+            case Outcome.Failed failed -> log.info("webhooks: event {} for subscription {}: attempt {} of {} failed: {}",
+                    delivery.eventId(), delivery.subscriptionId(), attempt, settings.maxAttempts(), failed.error());
+            case Outcome.NotSent notSent -> { }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.lastcall.webhooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import dev.lastcall.platform.PlatformModule;
+import dev.lastcall.platform.config.Settings;
+import dev.lastcall.platform.database.Transactions;
+import dev.lastcall.platform.http.HttpServer;
+import dev.lastcall.platform.lifecycle.Deadline;
+import dev.lastcall.platform.lifecycle.Lifecycle;
+import dev.lastcall.platform.lifecycle.StopReport;
+import dev.lastcall.platform.outbox.Outbox;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The real service in this JVM: the platform and the webhooks module, started through the
+ * lifecycle, with its HTTP API on a free port. The ledger lives on another branch, so transfers are
+ * published to the outbox here the way the ledger publishes them: in a transaction.
+ */
+final class TestService implements AutoCloseable {
+
+    /** Short delays and timeouts for tests; private networks allowed (the receiver is on loopback). */
+    static Map<String, String> testSettings(String databaseUrl, Path stateDir) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("LASTCALL_HTTP_PORT", "0");
+        settings.put("LASTCALL_ADMIN_PORT", "0");
+        settings.put("LASTCALL_HTTP_STOP_TIMEOUT", "2s");
+        settings.put("LASTCALL_STATE_DIR", stateDir.toString());
+        settings.put("LASTCALL_DB_URL", databaseUrl);
+        settings.put("LASTCALL_DB_USER", "postgres");
+        settings.put("LASTCALL_WORKERS_STOP_TIMEOUT", "2s");
+        settings.put("LASTCALL_SHUTDOWN_TIMEOUT", "10s");
+        settings.put("LASTCALL_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true");
+        settings.put("LASTCALL_WEBHOOKS_REQUEST_TIMEOUT", "1s");
+        settings.put("LASTCALL_WEBHOOKS_LEASE", "3s");
+        settings.put("LASTCALL_WEBHOOKS_MAX_ATTEMPTS", "5");
+        settings.put("LASTCALL_WEBHOOKS_RETRY_BASE_DELAY", "200ms");
+        settings.put("LASTCALL_WEBHOOKS_RETRY_MAX_DELAY", "1s");
+        settings.put("LASTCALL_WEBHOOKS_POLL_INTERVAL", "50ms");
+        settings.put("LASTCALL_WEBHOOKS_BATCH_SIZE", "20");
+        return settings;
+    }
+
+    record Answer(int status, Optional<String> contentType, Optional<String> location, JsonNode body) {}
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Injector injector;
+    private final Lifecycle lifecycle;
+    private final Duration shutdownTimeout;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final URI base;
+
+    private TestService(Map<String, String> environment) throws Exception {
+        Settings settings = Settings.load(Optional.empty(), environment);
+        PlatformModule platform = new PlatformModule(settings);
+        this.shutdownTimeout = platform.processSettings().shutdownTimeout();
+        this.injector = Guice.createInjector(Stage.PRODUCTION, platform, new WebhooksModule(settings));
+        this.lifecycle = injector.getInstance(Lifecycle.class);
+        lifecycle.start();
+        this.base = URI.create("http://127.0.0.1:" + injector.getInstance(HttpServer.class).port());
+    }
+
+    static TestService start(Map<String, String> environment) throws Exception {
+        return new TestService(environment);
+    }
+
+    <T> T get(Class<T> type) {
+        return injector.getInstance(type);
+    }
+
+    /** Publishes a transfer.created event in its own committed transaction; returns the event id. */
+    UUID publishTransfer() {
+        Outbox outbox = injector.getInstance(Outbox.class);
+        Map<String, Object> transfer = transfer();
+        return injector.getInstance(Transactions.class).execute(tx -> outbox.publish(tx, "transfer.created", transfer));
+    }
+
+    static Map<String, Object> transfer() {
+        Map<String, Object> transfer = new LinkedHashMap<>();
+        transfer.put("id", UUID.randomUUID().toString());
+        transfer.put("from", UUID.randomUUID().toString());
+        transfer.put("to", UUID.randomUUID().toString());
+        transfer.put("amount", 1250);
+        transfer.put("currency", "EUR");
+        transfer.put("reference", "invoice 42");
+        transfer.put("createdAt", Instant.now().toString());
+        return transfer;
+    }
+
+    StopReport stop() {
+        return lifecycle.stop(Deadline.after(shutdownTimeout));
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    Answer post(String path, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Answer get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    Answer delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
+    private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = response.body().isEmpty() ? mapper.nullNode() : mapper.readTree(response.body());
+        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type"),
+                response.headers().firstValue("Location"), body);
+    }
+}
