@@ -67,9 +67,14 @@ class SettingsTest {
     void everyShippedKeyIsDocumentedByACommentAboveIt() throws IOException {
         List<String> lines = shippedLines();
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.matches("[A-Za-z][A-Za-z0-9]* *=.*")) {
-                assertThat(lines.get(i - 1).strip()).as("the line above '%s'", line).startsWith("#");
+            if (isKeyLine(lines.get(i))) {
+                // Related keys may share one comment: look above the run of key lines.
+                int above = i - 1;
+                while (above >= 0 && isKeyLine(lines.get(above))) {
+                    above--;
+                }
+                assertThat(above >= 0 ? lines.get(above).strip() : "").as("the comment above '%s'", lines.get(i).strip())
+                        .startsWith("#");
             }
         }
     }
@@ -230,6 +235,10 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.load(Optional.of(file), NO_ENVIRONMENT))
                 .isInstanceOf(ConfigError.class)
                 .hasMessageContaining(file.toString());
+    }
+
+    private static boolean isKeyLine(String line) {
+        return line.strip().matches("[A-Za-z][A-Za-z0-9]* *=.*");
     }
 
     private Path write(String name, String text) throws IOException {

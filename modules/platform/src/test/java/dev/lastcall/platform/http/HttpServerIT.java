@@ -302,7 +302,7 @@ class HttpServerIT {
         void aRequestThatOutlivesTheStopTimeoutIsCutAndReportedAsCut() throws Exception {
             try (RunningService service = RunningService.start(Map.of(
                     "LASTCALL_HTTP_STOP_TIMEOUT", "1s",
-                    "LASTCALL_SHUTDOWN_TIMEOUT", "5s"))) {
+                    "LASTCALL_SHUTDOWN_TIMEOUT", "6s"))) {
                 CompletableFuture<HttpResponse<String>> held = getAsync(service, "/hold");
                 service.gate.awaitEntered(1);
 

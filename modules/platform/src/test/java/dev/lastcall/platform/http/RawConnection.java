@@ -124,13 +124,18 @@ final class RawConnection implements AutoCloseable {
             }
             int length = Integer.parseInt(size.split(";")[0].strip(), 16);
             if (length == 0) {
-                for (String trailer = line(); trailer != null && !trailer.isEmpty(); trailer = line()) {
-                    // trailers are not needed here
-                }
+                skipTrailers();
                 return body.toByteArray();
             }
             body.write(in.readNBytes(length));
             line();
+        }
+    }
+
+    private void skipTrailers() throws IOException {
+        String trailer = line();
+        while (trailer != null && !trailer.isEmpty()) {
+            trailer = line();
         }
     }
 

@@ -1,28 +1,40 @@
 package dev.lastcall.platform.http;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.Provides;
 import com.google.inject.Stage;
 import dev.lastcall.platform.PlatformModule;
 import dev.lastcall.platform.config.Settings;
+import dev.lastcall.platform.database.Database;
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.Lifecycle;
+import dev.lastcall.platform.lifecycle.Managed;
+import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.lifecycle.StopReport;
+import dev.lastcall.platform.scheduling.Scheduler;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /**
  * The platform wired as {@code Main} wires it (settings, {@link PlatformModule}, a module with
  * routes), on free ports. The test drives the {@link Lifecycle} itself; the admin port runs
- * outside it, as in the service.
+ * outside it, as in the service. The lifecycle leaves out the database and the scheduler, which
+ * have their own tests: these tests are about HTTP and should not start PostgreSQL each time.
  */
 final class RunningService implements AutoCloseable {
 
@@ -49,7 +61,7 @@ final class RunningService implements AutoCloseable {
         Settings settings = Settings.load(Optional.empty(), merged);
         PlatformModule platform = new PlatformModule(settings);
         shutdownTimeout = platform.processSettings().shutdownTimeout();
-        List<Module> modules = new ArrayList<>(List.of(platform, new TestRoutes(gate)));
+        List<Module> modules = new ArrayList<>(List.of(platform, new TestRoutes(gate), new WithoutDatabase()));
         modules.addAll(extra);
         Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
         lifecycle = injector.getInstance(Lifecycle.class);
@@ -93,6 +105,19 @@ final class RunningService implements AutoCloseable {
         Deadline deadline = Deadline.after(shutdownTimeout);
         return CompletableFuture.supplyAsync(() -> lifecycle.stop(deadline),
                 runnable -> Thread.ofPlatform().name("test-stop").start(runnable));
+    }
+
+    private static final class WithoutDatabase extends AbstractModule {
+
+        @Provides
+        @Singleton
+        Lifecycle lifecycle(Map<Phase, Set<Managed>> registered) {
+            Map<Phase, Set<Managed>> kept = new EnumMap<>(Phase.class);
+            registered.forEach((phase, components) -> kept.put(phase, components.stream()
+                    .filter(c -> !(c instanceof Database) && !(c instanceof Scheduler))
+                    .collect(Collectors.toCollection(LinkedHashSet::new))));
+            return new Lifecycle(kept);
+        }
     }
 
     @Override
