@@ -1,6 +1,7 @@
 package dev.lastcall.app;
 
 import com.google.inject.Module;
+import dev.lastcall.ledger.LedgerModule;
 import dev.lastcall.platform.PlatformModule;
 import dev.lastcall.platform.config.Settings;
 import dev.lastcall.webhooks.WebhooksModule;
@@ -20,6 +21,7 @@ final class Modules {
     static List<Module> all(PlatformModule platform, Settings settings) {
         List<Module> modules = new ArrayList<>();
         modules.add(platform);
+        modules.add(new LedgerModule(settings));
         modules.add(new WebhooksModule(settings));
         for (Extension extension : ServiceLoader.load(Extension.class)) {
             log.warn("extension loaded from the class path: {} (not part of the shipped service)",

@@ -47,6 +47,7 @@ public final class HttpServer implements Managed {
     private final Json json;
     private final ObjectMapper mapper;
     private final ListenerSource listenerSource;
+    private final ApiAccess access;
     private final ConnectionClosing connectionClosing = new ConnectionClosing();
     private final StatisticsHandler statistics = new StatisticsHandler();
     private final GracefulHandler graceful = new GracefulHandler();
@@ -55,12 +56,14 @@ public final class HttpServer implements Managed {
     private StopResult stopResult = StopResult.complete("");
 
     @Inject
-    HttpServer(HttpSettings settings, Set<Route> routes, Json json, ObjectMapper mapper, ListenerSource listenerSource) {
+    HttpServer(HttpSettings settings, Set<Route> routes, Json json, ObjectMapper mapper, ListenerSource listenerSource,
+            ApiAccess access) {
         this.settings = settings;
         this.routes = routes;
         this.json = json;
         this.mapper = mapper;
         this.listenerSource = listenerSource;
+        this.access = access;
     }
 
     @Override
@@ -93,6 +96,11 @@ public final class HttpServer implements Managed {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new ProblemFilter(json, connectionClosing)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new ApiAccessFilter(access, json)), ApiAccess.PATH_SPEC,
+                EnumSet.of(DispatcherType.REQUEST));
+        if (access.open() && routes.stream().anyMatch(route -> route.pathSpec().startsWith(ApiAccess.PREFIX))) {
+            log.warn("http: api.tokens is empty, so the API under /v1 is open to anyone who can reach {}", settings.host());
+        }
         for (Route route : routes) {
             context.addServlet(new ServletHolder(route.servlet()), route.pathSpec());
         }

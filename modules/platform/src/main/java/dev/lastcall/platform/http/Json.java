@@ -108,14 +108,16 @@ public final class Json {
             return "malformed JSON at line %d, column %d".formatted(
                     parse.getLocation().getLineNr(), parse.getLocation().getColumnNr());
         }
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
-                && mapping.getCause() instanceof InputCoercionException) {
-            return "field '%s': number out of range".formatted(path(mapping));
-        }
         if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            if (mismatch.getCause() instanceof InputCoercionException) {
+                return "field '%s': number out of range".formatted(path(mismatch));
+            }
             return "field '%s' must be %s".formatted(path(mismatch), expected(mismatch.getTargetType()));
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            if (mapping.getCause() instanceof InputCoercionException) {
+                return "field '%s': number out of range".formatted(path(mapping));
+            }
             return "field '%s' is invalid".formatted(path(mapping));
         }
         return "expected a JSON object";

@@ -1,0 +1,28 @@
+package dev.lastcall.ledger;
+
+import com.google.inject.AbstractModule;
+import dev.lastcall.platform.config.Settings;
+import dev.lastcall.platform.http.ApiAccess;
+import dev.lastcall.platform.http.Routes;
+
+/**
+ * The ledger's bindings: the {@code /v1/accounts} and {@code /v1/transfers} routes. Construct it
+ * with the loaded settings: it validates {@code ledger.*} and {@code api.tokens} at once.
+ */
+public final class LedgerModule extends AbstractModule {
+
+    private final LedgerSettings settings;
+
+    public LedgerModule(Settings settings) {
+        this.settings = LedgerSettings.from(settings);
+        ApiAccess.check(settings);
+    }
+
+    @Override
+    protected void configure() {
+        bind(LedgerSettings.class).toInstance(settings);
+        Routes.of(binder())
+                .serve(AccountsServlet.PATH_SPEC, AccountsServlet.class)
+                .serve(TransfersServlet.PATH_SPEC, TransfersServlet.class);
+    }
+}

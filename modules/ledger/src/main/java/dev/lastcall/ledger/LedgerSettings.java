@@ -1,0 +1,12 @@
+package dev.lastcall.ledger;
+
+import dev.lastcall.platform.config.Settings;
+import java.time.Duration;
+
+/** The {@code ledger.*} keys, validated. */
+record LedgerSettings(Duration idempotencyTtl) {
+
+    static LedgerSettings from(Settings settings) {
+        return new LedgerSettings(settings.positiveDuration("ledger.idempotencyTtl"));
+    }
+}
