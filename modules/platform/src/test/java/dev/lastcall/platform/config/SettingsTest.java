@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SettingsTest {
 
     private static final Map<String, String> NO_ENVIRONMENT = Map.of();
+    /** A list key takes its values comma-separated from the environment. */
+    private static final String TWO_VALUES = "first-value-0123456789, second-value-0123456789";
 
     @TempDir
     Path dir;
@@ -43,8 +45,13 @@ class SettingsTest {
     void everyShippedKeyIsReadableAndComesFromTheShippedFile() {
         Settings settings = Settings.load(Optional.empty(), NO_ENVIRONMENT);
 
+        Config shipped = ConfigFactory.parseResources(Settings.DEFAULTS_RESOURCE);
         for (String key : shippedKeys()) {
-            assertThat(settings.string(key)).as(key).isNotNull();
+            if (shipped.getValue(key).valueType() == ConfigValueType.LIST) {
+                assertThat(settings.strings(key)).as(key).isEqualTo(shipped.getStringList(key));
+            } else {
+                assertThat(settings.string(key)).as(key).isEqualTo(shipped.getString(key));
+            }
             assertThat(settings.origin(key)).as(key).contains(Settings.DEFAULTS_RESOURCE);
         }
     }
@@ -53,13 +60,17 @@ class SettingsTest {
     void everyShippedKeyCanBeSetThroughItsEnvironmentVariable() {
         Config shipped = ConfigFactory.parseResources(Settings.DEFAULTS_RESOURCE);
         for (String key : shippedKeys()) {
-            assertThat(shipped.getValue(key).valueType()).as(key).isNotEqualTo(ConfigValueType.LIST);
             String name = EnvironmentNames.of(key);
+            if (shipped.getValue(key).valueType() == ConfigValueType.LIST) {
+                Settings settings = Settings.load(Optional.empty(), Map.of(name, TWO_VALUES));
 
-            Settings settings = Settings.load(Optional.empty(), Map.of(name, shipped.getString(key)));
+                assertThat(settings.strings(key)).as(key).containsExactly("first-value-0123456789", "second-value-0123456789");
+            } else {
+                Settings settings = Settings.load(Optional.empty(), Map.of(name, shipped.getString(key)));
 
-            assertThat(settings.string(key)).as(key).isEqualTo(shipped.getString(key));
-            assertThat(settings.origin(key)).as(key).isEqualTo("environment variable " + name);
+                assertThat(settings.string(key)).as(key).isEqualTo(shipped.getString(key));
+                assertThat(settings.origin(key)).as(key).isEqualTo("environment variable " + name);
+            }
         }
     }
 
