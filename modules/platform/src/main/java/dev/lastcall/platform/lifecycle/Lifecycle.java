@@ -137,7 +137,9 @@ public final class Lifecycle {
                 stops.add(stopOne(registered, deadline, errors));
             }
             stopReport = new StopReport(stops, errors, since(begin));
-            transition(failedBefore ? LifecycleState.FAILED : LifecycleState.STOPPED);
+            if (!failedBefore) {
+                transition(LifecycleState.STOPPED);
+            }
             return stopReport;
         } finally {
             transitions.unlock();
