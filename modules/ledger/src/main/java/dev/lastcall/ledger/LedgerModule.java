@@ -4,9 +4,12 @@ import com.google.inject.AbstractModule;
 import dev.lastcall.platform.config.Settings;
 import dev.lastcall.platform.http.ApiAccess;
 import dev.lastcall.platform.http.Routes;
+import dev.lastcall.platform.scheduling.JobSchedule;
+import dev.lastcall.platform.scheduling.Jobs;
 
 /**
- * The ledger's bindings: the {@code /v1/accounts} and {@code /v1/transfers} routes. Construct it
+ * The ledger's bindings: the {@code /v1/accounts} and {@code /v1/transfers} routes, and the job
+ * that expires old Idempotency-Keys. Construct it
  * with the loaded settings: it validates {@code ledger.*} and {@code api.tokens} at once.
  */
 public final class LedgerModule extends AbstractModule {
@@ -24,5 +27,8 @@ public final class LedgerModule extends AbstractModule {
         Routes.of(binder())
                 .serve(AccountsServlet.PATH_SPEC, AccountsServlet.class)
                 .serve(TransfersServlet.PATH_SPEC, TransfersServlet.class);
+        Jobs.of(binder()).schedule(IdempotencyKeyExpiry.NAME,
+                JobSchedule.every(settings.expiryInterval()).withJitter(settings.expiryInterval().dividedBy(4)),
+                IdempotencyKeyExpiry.class);
     }
 }

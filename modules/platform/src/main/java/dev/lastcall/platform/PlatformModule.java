@@ -40,7 +40,8 @@ public final class PlatformModule extends AbstractModule {
         this.database = DatabaseSettings.from(settings, process);
         if (http.drainDelay().plus(http.stopTimeout()).compareTo(process.shutdownTimeout()) >= 0) {
             throw settings.invalid("shutdown.timeout",
-                    "must exceed http.drainDelay + http.stopTimeout (%s + %s)".formatted(http.drainDelay(), http.stopTimeout()));
+                    "must exceed http.drainDelay + http.stopTimeout (%dms + %dms)".formatted(
+                            http.drainDelay().toMillis(), http.stopTimeout().toMillis()));
         }
     }
 

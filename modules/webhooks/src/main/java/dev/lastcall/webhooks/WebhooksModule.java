@@ -2,6 +2,7 @@ package dev.lastcall.webhooks;
 
 import com.google.inject.AbstractModule;
 import dev.lastcall.platform.config.Settings;
+import dev.lastcall.platform.http.ApiAccess;
 import dev.lastcall.platform.http.Routes;
 import dev.lastcall.platform.outbox.OutboxConsumers;
 import dev.lastcall.platform.scheduling.JobSchedule;
@@ -21,6 +22,7 @@ public final class WebhooksModule extends AbstractModule {
 
     public WebhooksModule(Settings settings) {
         this.settings = WebhookSettings.from(settings);
+        ApiAccess.check(settings);
     }
 
     @Override

@@ -60,6 +60,7 @@ final class ProblemErrorHandler extends ErrorHandler {
             case 414 -> "uri_too_long";
             case 415 -> "unsupported_media_type";
             case 431 -> "headers_too_large";
+            case 501 -> "not_implemented";
             case 503 -> "service_unavailable";
             default -> status >= 500 ? "internal_error" : "http_" + status;
         };

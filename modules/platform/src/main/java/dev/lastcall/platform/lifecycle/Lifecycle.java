@@ -29,6 +29,12 @@ public final class Lifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
 
+    /**
+     * Even with the budget spent (an earlier component hung), a component gets this long to stop, so
+     * one that stops at once is not reported as having missed its deadline.
+     */
+    private static final Duration MIN_STOP_WAIT = Duration.ofMillis(100);
+
     private record Registered(Phase phase, Managed component) {}
 
     private final List<Registered> components;
@@ -156,7 +162,7 @@ public final class Lifecycle {
         });
         Thread.ofPlatform().name("stop-" + component.name()).daemon().start(task);
         try {
-            StopResult result = task.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+            StopResult result = task.get(Math.max(deadline.remaining().toNanos(), MIN_STOP_WAIT.toNanos()), TimeUnit.NANOSECONDS);
             Outcome outcome = result.complete() ? Outcome.COMPLETE : Outcome.CUT;
             log.info("{}: stopped in {}{}", component.name(), StopReport.seconds(since(begin)),
                     result.summary().isEmpty() ? "" : " (" + result.summary() + ")");
