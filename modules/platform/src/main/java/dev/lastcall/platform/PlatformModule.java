@@ -14,6 +14,8 @@ import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.ManagedBinder;
 import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.process.ProcessSettings;
+import dev.lastcall.platform.systemd.Notifier;
+import dev.lastcall.platform.systemd.SocketActivation;
 
 /** The platform's bindings. Construct it with the loaded settings: it validates its keys at once. */
 public final class PlatformModule extends AbstractModule {
@@ -21,6 +23,7 @@ public final class PlatformModule extends AbstractModule {
     private final Settings settings;
     private final HttpSettings http;
     private final ProcessSettings process;
+    private final ListenerSource listenerSource;
 
     public PlatformModule(Settings settings) {
         this.settings = settings;
@@ -30,6 +33,7 @@ public final class PlatformModule extends AbstractModule {
             throw settings.invalid("shutdown.timeout",
                     "must exceed http.drainDelay + http.stopTimeout (%s + %s)".formatted(http.drainDelay(), http.stopTimeout()));
         }
+        this.listenerSource = SocketActivation.detect(System.getenv());
     }
 
     public ProcessSettings processSettings() {
@@ -44,7 +48,8 @@ public final class PlatformModule extends AbstractModule {
         bind(ObjectMapper.class).toInstance(StrictJson.mapper());
         MapBinder.newMapBinder(binder(), Phase.class, Managed.class).permitDuplicates();
         Multibinder.newSetBinder(binder(), Routes.Route.class);
-        bind(ListenerSource.class).toInstance(ListenerSource.BIND);
+        bind(ListenerSource.class).toInstance(listenerSource);
+        bind(Notifier.class).toInstance(Notifier.fromEnvironment(System.getenv()));
         ManagedBinder.of(binder()).manage(Phase.HTTP, HttpServer.class);
     }
 }
