@@ -51,7 +51,7 @@ class SocketActivationIT {
             int status = parent.awaitJarExit();
 
             assertThat(status).as("exit status: configuration error").isEqualTo(2);
-            assertThat(Files.readString(parent.log(dir, 1)))
+            assertThat(Files.readString(parent.log(1)))
                     .contains("socket activation: systemd passed fd 3 (LISTEN_FDS), but it is a stream socket that is not listening")
                     .doesNotContain("http: listening");
             assertThat(parent.notificationsFrom(pid)).isEmpty();
@@ -77,12 +77,13 @@ class SocketActivationIT {
             List<Result> results = clients.stop();
             exitStatuses.add(parent.stopJar());
 
-            List<Result> failed = results.stream().filter(r -> !r.answered()).toList();
             long origin = results.stream().mapToLong(Result::startedAt).min().orElse(0);
-            assertThat(failed.stream().map(r -> "%d..%d ms: %s".formatted(ms(r.startedAt() - origin), ms(r.endedAt() - origin),
-                    r.failure())).toList()).as("requests refused, reset or unanswered, of %d; restarts (ms: SIGTERM, exited, ready): %s",
-                    results.size(), gaps.stream().map(g -> "%d %d %d".formatted(ms(g.stoppedAt() - origin),
-                            ms(g.exitedAt() - origin), ms(g.readyAt() - origin))).toList())
+            List<String> failed = results.stream().filter(r -> !r.answered())
+                    .map(r -> "%d..%d ms: %s".formatted(ms(r.startedAt() - origin), ms(r.endedAt() - origin), r.failure()))
+                    .toList();
+            List<String> restarts = gaps.stream().map(g -> "SIGTERM %d, exited %d, ready %d ms".formatted(
+                    ms(g.stoppedAt() - origin), ms(g.exitedAt() - origin), ms(g.readyAt() - origin))).toList();
+            assertThat(failed).as("requests refused, reset or unanswered, of %d; restarts: %s", results.size(), restarts)
                     .isEmpty();
             assertThat(results.stream().map(Result::statusLine).collect(Collectors.toSet()))
                     .as("every request reached Jetty (no routes yet: a 404 problem)")
@@ -97,7 +98,7 @@ class SocketActivationIT {
                 assertThat(parent.notificationsFrom(pid)).extracting(Notification::message)
                         .contains("STOPPING=1\nSTATUS=stopping", "STATUS=stopped")
                         .anySatisfy(message -> assertThat(message).startsWith("READY=1\nSTATUS=ready: http on port " + parent.port()));
-                String log = Files.readString(parent.log(dir, i + 1));
+                String log = Files.readString(parent.log(i + 1));
                 assertThat(log).contains(sourceLogged).contains("http: listening on 127.0.0.1:" + parent.port());
                 // the report comes after the inherited listener closed: the log must survive that close
                 assertThat(log.strip().lines().toList().getLast()).contains("stopped in").endsWith("; exit 0");

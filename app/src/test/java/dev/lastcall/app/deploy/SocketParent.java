@@ -36,13 +36,15 @@ final class SocketParent implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
+    private final Path dir;
     private final Writer commands;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final List<Notification> notifications = new CopyOnWriteArrayList<>();
     private final int port;
 
-    private SocketParent(Process process) throws InterruptedException {
+    private SocketParent(Process process, Path dir) throws InterruptedException {
         this.process = process;
+        this.dir = dir;
         this.commands = process.outputWriter(StandardCharsets.UTF_8);
         Thread.ofPlatform().daemon().name("socket-parent-output").start(this::readOutput);
         this.port = Integer.parseInt(answer("listening"));
@@ -66,7 +68,7 @@ final class SocketParent implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().keySet().removeIf(name -> name.startsWith("LASTCALL_") || name.startsWith("LISTEN_"));
         builder.environment().putAll(environment);
-        return new SocketParent(builder.start());
+        return new SocketParent(builder.start(), dir);
     }
 
     /** The port of the held socket. */
@@ -81,7 +83,7 @@ final class SocketParent implements AutoCloseable {
     }
 
     /** The log of the jar started {@code nth} (from 1). */
-    Path log(Path dir, int nth) {
+    Path log(int nth) {
         return dir.resolve("lastcall-" + nth + ".log");
     }
 
@@ -145,15 +147,20 @@ final class SocketParent implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             commands.write("quit\n");
             commands.close();
         } catch (IOException gone) {
             // already ended
         }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

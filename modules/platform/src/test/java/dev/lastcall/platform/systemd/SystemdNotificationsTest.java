@@ -22,7 +22,8 @@ class SystemdNotificationsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration QUIET = Duration.ofMillis(300);
-    private static final Duration NO_WATCHDOG_TEST_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration UNTESTED_PROGRESS_INTERVAL = Duration.ofSeconds(1);
+    private static final int STALLED_TICKS = 12;
 
     @TempDir
     Path dir;
@@ -64,7 +65,7 @@ class SystemdNotificationsTest {
                     Phase.DATABASE, Set.of(Component.quiet("database")),
                     Phase.HTTP, Set.of(Component.quiet("http"))));
             SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle, () -> 12,
-                    Optional.empty(), NO_WATCHDOG_TEST_INTERVAL);
+                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
 
             notifications.attach();
             lifecycle.start();
@@ -86,7 +87,7 @@ class SystemdNotificationsTest {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.HTTP, Set.of(new FailStart())));
             SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle, () -> 0,
-                    Optional.empty(), NO_WATCHDOG_TEST_INTERVAL);
+                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
 
             notifications.attach();
             assertThatThrownBy(lifecycle::start).hasMessage("port 8080 in use");
@@ -106,7 +107,7 @@ class SystemdNotificationsTest {
                 inFlight.set(left);
             }
             changedAt.add(System.nanoTime());
-            Thread.sleep(tick.multipliedBy(8));
+            Thread.sleep(tick.multipliedBy(STALLED_TICKS));
         });
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.HTTP, Set.of(draining)));
@@ -130,8 +131,8 @@ class SystemdNotificationsTest {
             assertThat(extensions).isNotEmpty().allSatisfy(message -> assertThat(message)
                     .matches("STATUS=draining: [1-5] requests? in flight\nEXTEND_TIMEOUT_USEC=600000"));
             long lastChange = changedAt.getFirst();
-            // the tick after the last change may still report it; later ticks see no progress
-            assertThat(extendedAt).allSatisfy(at -> assertThat(at - lastChange).isLessThan(tick.multipliedBy(2).toNanos()));
+            // the tick after the last change reports it (late, on a busy machine); later ticks see no progress
+            assertThat(extendedAt).allSatisfy(at -> assertThat(at - lastChange).isLessThan(tick.multipliedBy(5).toNanos()));
         }
     }
 
@@ -140,7 +141,7 @@ class SystemdNotificationsTest {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.HTTP, Set.of(new FailStart())));
             SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle, () -> 0,
-                    Optional.of(Duration.ofMillis(50)), NO_WATCHDOG_TEST_INTERVAL);
+                    Optional.of(Duration.ofMillis(50)), UNTESTED_PROGRESS_INTERVAL);
 
             notifications.attach();
             assertThat(systemd.next(WAIT)).contains("WATCHDOG=1");
