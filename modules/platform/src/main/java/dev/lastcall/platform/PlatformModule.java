@@ -22,6 +22,8 @@ import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.scheduling.Jobs;
 import dev.lastcall.platform.scheduling.Scheduler;
 import dev.lastcall.platform.scheduling.SchedulerSettings;
+import dev.lastcall.platform.systemd.Notifier;
+import dev.lastcall.platform.systemd.SocketActivation;
 
 /** The platform's bindings. Construct it with the loaded settings: it validates its keys at once. */
 public final class PlatformModule extends AbstractModule {
@@ -31,6 +33,7 @@ public final class PlatformModule extends AbstractModule {
     private final ProcessSettings process;
     private final SchedulerSettings scheduler;
     private final DatabaseSettings database;
+    private final ListenerSource listenerSource;
 
     public PlatformModule(Settings settings) {
         this.settings = settings;
@@ -43,6 +46,7 @@ public final class PlatformModule extends AbstractModule {
                     "must exceed http.drainDelay + http.stopTimeout (%dms + %dms)".formatted(
                             http.drainDelay().toMillis(), http.stopTimeout().toMillis()));
         }
+        this.listenerSource = SocketActivation.detect(System.getenv());
     }
 
     public ProcessSettings processSettings() {
@@ -63,9 +67,10 @@ public final class PlatformModule extends AbstractModule {
         Multibinder.newSetBinder(binder(), Jobs.ScheduledJob.class);
         OutboxConsumers.of(binder());
         ManagedBinder.of(binder()).manage(Phase.WORKERS, Scheduler.class);
-        bind(ListenerSource.class).toInstance(ListenerSource.BIND);
         ManagedBinder.of(binder())
                 .manage(Phase.DATABASE, Database.class)
                 .manage(Phase.HTTP, HttpServer.class);
+        bind(ListenerSource.class).toInstance(listenerSource);
+        bind(Notifier.class).toInstance(Notifier.fromEnvironment(System.getenv()));
     }
 }

@@ -7,15 +7,21 @@ import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.StopResult;
 import jakarta.inject.Inject;
 import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -32,8 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The public HTTP server. Stop: every response gets {@code Connection: close} for {@code
  * http.drainDelay}; then the listener closes and in-flight requests get until {@code
- * http.stopTimeout} (or what is left of the shutdown budget) to finish, while new requests on open
- * connections get 503; then the remaining, idle connections close.
+ * http.stopTimeout} (or what is left of the shutdown budget) to finish, while new requests on
+ * kept-alive connections get 503 (the first request on a connection accepted before the close is
+ * still served); then the remaining, idle connections close. No connection the listener accepted
+ * is closed without an answer, so with a socket that systemd holds, no client notices the stop.
  */
 public final class HttpServer implements Managed {
 
@@ -41,7 +49,9 @@ public final class HttpServer implements Managed {
 
     /** Leave each connection's idle timeout as it is when the drain starts; see {@link #stop}. */
     private static final long KEEP_IDLE_TIMEOUT = -1;
-    private static final Duration LATE_REQUEST_GRACE = Duration.ofMillis(250);
+    /** How long a connection accepted just before the listener closed may take to send its first request. */
+    private static final Duration FIRST_REQUEST_WAIT = Duration.ofSeconds(1);
+    private static final Duration CONNECTION_POLL = Duration.ofMillis(5);
 
     private final HttpSettings settings;
     private final Set<Route> routes;
@@ -51,7 +61,8 @@ public final class HttpServer implements Managed {
     private final ApiAccess access;
     private final ConnectionClosing connectionClosing = new ConnectionClosing();
     private final StatisticsHandler statistics = new StatisticsHandler();
-    private final GracefulHandler graceful = new GracefulHandler();
+    private final GracefulHandler graceful = new GracefulDrain();
+    private final AcceptedConnections accepted = new AcceptedConnections();
     private @Nullable Server server;
     private @Nullable ServerConnector connector;
     private StopResult stopResult = StopResult.complete("");
@@ -85,7 +96,11 @@ public final class HttpServer implements Managed {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector listener = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        // No acceptor thread: one selector accepts, so the listener can close between two accepts
+        // (see closeBetweenAccepts); a blocking acceptor, interrupted by Jetty's shutdown just as it
+        // accepts, would leave that connection unanswered.
+        ServerConnector listener = new ServerConnector(jetty, 0, 1, new HttpConnectionFactory(http));
+        accepted.watch(listener);
         listener.setName("public");
         listener.setIdleTimeout(settings.idleTimeout().toMillis());
         // Jetty's default (1s) would cut a slow in-flight upload as soon as the drain begins.
@@ -115,7 +130,9 @@ public final class HttpServer implements Managed {
         server = jetty;
         connector = listener;
         jetty.start();
-        log.info("http: listening on {}:{} ({} routes)", settings.host(), port(), routes.size());
+        // the address actually listened on: with socket activation it is systemd's, not http.host
+        InetSocketAddress address = (InetSocketAddress) ((ServerSocketChannel) listener.getTransport()).getLocalAddress();
+        log.info("http: listening on {}:{} ({} routes)", address.getAddress().getHostAddress(), port(), routes.size());
     }
 
     /** The bound port, useful when {@code http.port} is 0. */
@@ -149,12 +166,12 @@ public final class HttpServer implements Managed {
         Deadline drainDeadline = deadline.atMost(settings.stopTimeout());
         log.info("http: listener closed, draining {} in-flight requests for up to {}s",
                 inFlight(), drainDeadline.remaining().toMillis() / 1000.0);
+        closeBetweenAccepts(listener, drainDeadline);
         listener.shutdown();
-        // A connection accepted just before the close may not have sent its request yet; rejecting
-        // that request with 503 would fail a POST a proxy cannot retry. Serve it (with Connection:
-        // close) for a moment before Jetty starts rejecting new requests on open connections.
-        Thread.sleep(min(LATE_REQUEST_GRACE, drainDeadline.remaining()));
+        awaitWhile(() -> accepted.anyWithoutRequest(listener), drainDeadline.atMost(FIRST_REQUEST_WAIT));
         boolean drained = awaitInFlight(drainDeadline);
+        // a request read just as the drain began may still be on its way to a handler
+        awaitWhile(() -> accepted.anyUnanswered(listener), drainDeadline);
         long cut = statistics.getRequestsActive();
         // What is left is idle keep-alive connections (or, past the deadline, requests we cut).
         listener.getConnectedEndPoints().forEach(EndPoint::close);
@@ -165,6 +182,44 @@ public final class HttpServer implements Managed {
         long completed = statistics.getRequestTotal() - totalBefore + activeBefore - cut;
         String summary = "%d requests drained, %d cut".formatted(completed, cut);
         stopResult = drained && cut == 0 ? StopResult.complete(summary) : StopResult.cut(summary);
+    }
+
+    /**
+     * Closes the listening channel on the selector thread that accepts from it, between two rounds
+     * of accepts. Closed from another thread, Jetty's accept loop (12.1) fails on the closed channel
+     * and closes the connection it accepted just before, resetting that client. With an inherited
+     * socket, connections not yet accepted stay in systemd's backlog for the next process.
+     */
+    private static void closeBetweenAccepts(ServerConnector listener, Deadline deadline) throws Exception {
+        ServerSocketChannel channel = (ServerSocketChannel) listener.getTransport();
+        CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
+        // one selector (see start), so it is the one the acceptor is registered with
+        ManagedSelector selector = listener.getSelectorManager().getBean(ManagedSelector.class);
+        selector.submit(ignored -> {
+            try {
+                channel.close();
+                closed.complete(null);
+            } catch (IOException | RuntimeException e) {
+                closed.completeExceptionally(e);
+            }
+        });
+        try {
+            closed.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("http: the selector did not close the listener in time; closing it from here");
+            channel.close();
+        }
+    }
+
+    /**
+     * Waits, at most until the deadline, for connections to leave a state in which closing them
+     * would reset a client: accepted before the listener closed but without a request yet (its
+     * first request is served, see {@link GracefulDrain}), or with a request not yet answered.
+     */
+    private static void awaitWhile(BooleanSupplier connectionsOweAnswers, Deadline deadline) throws InterruptedException {
+        while (!deadline.hasExpired() && connectionsOweAnswers.getAsBoolean()) {
+            Thread.sleep(CONNECTION_POLL);
+        }
     }
 
     private boolean awaitInFlight(Deadline deadline) throws InterruptedException {

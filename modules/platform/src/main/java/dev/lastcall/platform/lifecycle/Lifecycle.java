@@ -156,6 +156,13 @@ public final class Lifecycle {
         Managed component = registered.component();
         long begin = System.nanoTime();
         log.info("{}: stopping, {} left", component.name(), StopReport.seconds(deadline.remaining()));
+        for (LifecycleListener listener : listeners) {
+            try {
+                listener.componentStopping(component.name(), registered.phase());
+            } catch (RuntimeException e) {
+                log.warn("lifecycle: listener {} failed on stopping {}", listener, component.name(), e);
+            }
+        }
         FutureTask<StopResult> task = new FutureTask<>(() -> {
             component.stop(deadline);
             return component.stopResult();

@@ -4,4 +4,7 @@ package dev.lastcall.platform.lifecycle;
 public interface LifecycleListener {
 
     void stateChanged(LifecycleState from, LifecycleState to);
+
+    /** A component's stop is about to begin. */
+    default void componentStopping(String component, Phase phase) {}
 }

@@ -4,6 +4,7 @@ import dev.lastcall.platform.http.AdminServer;
 import dev.lastcall.platform.http.HttpServer;
 import dev.lastcall.platform.lifecycle.Lifecycle;
 import dev.lastcall.platform.lifecycle.StartAborted;
+import dev.lastcall.platform.systemd.SystemdNotifications;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,18 +24,22 @@ public final class ServiceRunner {
     private final AdminServer admin;
     private final HttpServer http;
     private final ProcessSettings settings;
+    private final SystemdNotifications systemd;
 
     @Inject
-    ServiceRunner(Lifecycle lifecycle, AdminServer admin, HttpServer http, ProcessSettings settings) {
+    ServiceRunner(Lifecycle lifecycle, AdminServer admin, HttpServer http, ProcessSettings settings,
+            SystemdNotifications systemd) {
         this.lifecycle = lifecycle;
         this.admin = admin;
         this.http = http;
         this.settings = settings;
+        this.systemd = systemd;
     }
 
     public void run() throws InterruptedException {
         ShutdownCoordinator shutdown = new ShutdownCoordinator(lifecycle, settings.shutdownTimeout(), admin::stop);
         shutdown.install();
+        systemd.attach();
         try {
             admin.start();
             lifecycle.start();
@@ -49,6 +54,7 @@ public final class ServiceRunner {
             shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
         }
         log.info("ready in {}s: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
+        systemd.ready("ready: http on port %d, admin on port %d".formatted(http.port(), admin.port()));
         shutdown.awaitStop();
     }
 

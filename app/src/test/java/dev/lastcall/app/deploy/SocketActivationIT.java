@@ -1,0 +1,124 @@
+package dev.lastcall.app.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lastcall.app.deploy.ProbeClients.Result;
+import dev.lastcall.app.deploy.SocketParent.Notification;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real jar on a socket that a parent process holds, as systemd's socket unit does: taken from
+ * fd 3 (LISTEN_FDS) or stdin (StandardInput=socket), told to systemd with READY=1 and STOPPING=1,
+ * and restarted under steady connection attempts without refusing one.
+ */
+class SocketActivationIT {
+
+    private static final int CLIENTS = 4;
+    private static final int RESTARTS = 3;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    /** One restart, in System.nanoTime(): SIGTERM sent, old process gone, new process ready. */
+    private record Gap(long stoppedAt, long exitedAt, long readyAt) {}
+
+    @Test
+    void restartsOnTheSocketPassedOnFd3WithoutRefusingAConnection() throws Exception {
+        restartUnderConnections("fd3", "@lastcall-it-" + UUID.randomUUID(),
+                "using the listening socket systemd passed on fd 3 (LISTEN_FDS)");
+    }
+
+    @Test
+    void restartsOnTheSocketPassedOnStdinWithoutRefusingAConnection() throws Exception {
+        restartUnderConnections("stdin", dir.resolve("notify.sock").toString(),
+                "using the listening socket systemd passed on stdin (StandardInput=socket)");
+    }
+
+    @Test
+    void refusesToStartWhenThePassedSocketDoesNotListen() throws Exception {
+        try (SocketParent parent = SocketParent.start(dir, dir.resolve("notify.sock").toString(), settings())) {
+            long pid = parent.startJar("fd3-not-listening");
+            int status = parent.awaitJarExit();
+
+            assertThat(status).as("exit status: configuration error").isEqualTo(2);
+            assertThat(Files.readString(parent.log(1)))
+                    .contains("socket activation: systemd passed fd 3 (LISTEN_FDS), but it is a stream socket that is not listening")
+                    .doesNotContain("http: listening");
+            assertThat(parent.notificationsFrom(pid)).isEmpty();
+        }
+    }
+
+    private void restartUnderConnections(String mode, String notifySocket, String sourceLogged) throws Exception {
+        try (SocketParent parent = SocketParent.start(dir, notifySocket, settings())) {
+            List<Long> pids = new ArrayList<>();
+            pids.add(startAndAwaitReady(parent, mode));
+            ProbeClients clients = ProbeClients.start(parent.port(), CLIENTS);
+            List<Gap> gaps = new ArrayList<>();
+            List<Integer> exitStatuses = new ArrayList<>();
+            for (int restart = 0; restart < RESTARTS; restart++) {
+                clients.awaitAnswers(20);
+                long stoppedAt = System.nanoTime();
+                exitStatuses.add(parent.stopJar());
+                long exitedAt = System.nanoTime();
+                pids.add(startAndAwaitReady(parent, mode));
+                gaps.add(new Gap(stoppedAt, exitedAt, System.nanoTime()));
+            }
+            clients.awaitAnswers(20);
+            List<Result> results = clients.stop();
+            exitStatuses.add(parent.stopJar());
+
+            long origin = results.stream().mapToLong(Result::startedAt).min().orElse(0);
+            List<String> failed = results.stream().filter(r -> !r.answered())
+                    .map(r -> "%d..%d ms: %s".formatted(ms(r.startedAt() - origin), ms(r.endedAt() - origin), r.failure()))
+                    .toList();
+            List<String> restarts = gaps.stream().map(g -> "SIGTERM %d, exited %d, ready %d ms".formatted(
+                    ms(g.stoppedAt() - origin), ms(g.exitedAt() - origin), ms(g.readyAt() - origin))).toList();
+            assertThat(failed).as("requests refused, reset or unanswered, of %d; restarts: %s", results.size(), restarts)
+                    .isEmpty();
+            assertThat(results.stream().map(Result::statusLine).collect(Collectors.toSet()))
+                    .as("every request reached Jetty (no routes yet: a 404 problem)")
+                    .containsOnly("HTTP/1.1 404 Not Found");
+            for (Gap gap : gaps) {
+                assertThat(results).as("requests that waited in the backlog while no process accepted")
+                        .anySatisfy(r -> assertThat(r.startedAt() < gap.readyAt() && r.endedAt() > gap.exitedAt()).isTrue());
+            }
+            assertThat(exitStatuses).as("each stop drained cleanly").containsOnly(0);
+            for (int i = 0; i < pids.size(); i++) {
+                long pid = pids.get(i);
+                assertThat(parent.notificationsFrom(pid)).extracting(Notification::message)
+                        .contains("STOPPING=1\nSTATUS=stopping", "STATUS=stopped")
+                        .anySatisfy(message -> assertThat(message).startsWith("READY=1\nSTATUS=ready: http on port " + parent.port()));
+                String log = Files.readString(parent.log(i + 1));
+                assertThat(log).contains(sourceLogged).contains("http: listening on 127.0.0.1:" + parent.port());
+                // the report comes after the inherited listener closed: the log must survive that close
+                assertThat(log.strip().lines().toList().getLast()).contains("stopped in").endsWith("; exit 0");
+            }
+        }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static long startAndAwaitReady(SocketParent parent, String mode) throws InterruptedException {
+        long pid = parent.startJar(mode);
+        parent.awaitNotification(pid, message -> message.startsWith("READY=1"), START_TIMEOUT);
+        return pid;
+    }
+
+    private Map<String, String> settings() {
+        return Map.of(
+                "LASTCALL_ADMIN_PORT", "0",
+                "LASTCALL_STATE_DIR", dir.resolve("state").toString());
+    }
+}
