@@ -44,7 +44,8 @@ public final class NginxProxy implements AutoCloseable {
                 .map(port -> "server 127.0.0.1:" + port + parameters + ";")
                 .collect(Collectors.joining("\n" + upstream.group(1)));
         site = site.substring(0, upstream.start()) + upstream.group(1) + servers + site.substring(upstream.end());
-        site = site.replaceAll("(?m)^(\\s*)listen\\s+[^;]+;", "$1listen 127.0.0.1:" + listenPort + ";");
+        site = site.replaceFirst("(?m)^(\\s*)listen\\s+[^;]+;", "$1listen 127.0.0.1:" + listenPort + ";")
+                .replaceAll("(?m)^\\s*listen\\s+(?!127\\.0\\.0\\.1:" + listenPort + ";)[^;]+;\\n", "");
         // Only the upstream block's keepalive_timeout: the client side keeps Nginx's default.
         int upstreamStart = site.indexOf("upstream ");
         int upstreamEnd = site.indexOf('}', upstreamStart);
@@ -76,7 +77,7 @@ public final class NginxProxy implements AutoCloseable {
         Thread.sleep(300);
         if (!process.isAlive()) {
             throw new IllegalStateException("nginx did not start: " + Files.readString(directory.resolve("stdout.log"))
-                    + Files.readString(directory.resolve("error.log")));
+                    + nginx.errorLog());
         }
         return nginx;
     }

@@ -22,7 +22,8 @@ public final class RestartBenchmark {
                 restarts, clients);
         RestartHarness.Result result = switch (scenario) {
             case "two-instances" -> harness.twoInstancesBehindNginx();
-            default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (two-instances)");
+            case "held-socket" -> harness.heldSocketBehindNginx();
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (two-instances, held-socket)");
         };
         System.out.println(result.summary());
         result.failures().stream().limit(20).forEach(f -> System.out.println("failure: " + f.what()));

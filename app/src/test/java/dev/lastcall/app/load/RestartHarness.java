@@ -128,6 +128,60 @@ public final class RestartHarness {
         }
     }
 
+    /** Scenario (a): one instance on a socket held across restarts (as systemd's socket unit), behind Nginx. */
+    public Result heldSocketBehindNginx() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                        .setDataDirectory(work.resolve("postgres")).setCleanDataDirectory(true).start();
+                WebhookReceiver receiver = WebhookReceiver.start()) {
+            String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+            Map<String, String> environment = new HashMap<>(serviceEnvironment(jdbcUrl));
+            environment.put("LASTCALL_ADMIN_PORT", Integer.toString(freePort()));
+            environment.put("LASTCALL_STATE_DIR", Files.createDirectories(work.resolve("state-held")).toString());
+            List<Duration> gaps = new ArrayList<>();
+            List<Integer> exits = new ArrayList<>();
+            try (SocketHolder holder = SocketHolder.start(ServiceProcess.java(), ServiceProcess.jar(),
+                    Files.createDirectories(work.resolve("held-logs")), environment)) {
+                holder.startAndAwaitReady();
+                prepare(holder.port(), receiver);
+                int proxyPort = freePort();
+                String site = NginxProxy.siteConfig(repository.resolve("config/nginx/lastcall.conf"), proxyPort,
+                        List.of(holder.port()), NGINX_KEEPALIVE);
+                try (NginxProxy nginx = NginxProxy.start(work.resolve("nginx"), site)) {
+                    LoadClients load = LoadClients.start(proxyPort, clients, ACCOUNTS, CURRENCY);
+                    try {
+                        Thread.sleep(1_000);
+                        for (int round = 1; round <= restarts; round++) {
+                            long term = System.nanoTime();
+                            exits.add(holder.stop());
+                            gaps.add(Duration.ofNanos(holder.startAndAwaitReady() - term));
+                            System.out.printf("restart %d/%d: %d requests, %d failures%n", round, restarts,
+                                    load.requests(), load.failures().size());
+                        }
+                        Thread.sleep(1_000);
+                    } finally {
+                        load.close();
+                    }
+                    if (!load.failures().isEmpty()) {
+                        System.out.println("nginx error log:\n" + nginx.errorLog());
+                    }
+                    Result result = check("one instance on a held socket behind nginx", jdbcUrl, load, gaps, exits, receiver);
+                    holder.stop();
+                    return result;
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> serviceEnvironment(String jdbcUrl) {
+        return Map.of(
+                "LASTCALL_DB_URL", jdbcUrl,
+                "LASTCALL_DB_USER", "postgres",
+                "LASTCALL_HTTP_DRAIN_DELAY", DRAIN_DELAY.toMillis() + "ms",
+                "LASTCALL_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true",
+                "LASTCALL_WEBHOOKS_RETRY_BASE_DELAY", "1s",
+                "LASTCALL_WEBHOOKS_POLL_INTERVAL", "200ms");
+    }
+
     private Result check(String scenario, String jdbcUrl, LoadClients load, List<Duration> gaps, List<Integer> exits,
             WebhookReceiver receiver) throws SQLException, InterruptedException {
         Map<String, Long> acknowledged = load.acknowledged();
@@ -153,8 +207,9 @@ public final class RestartHarness {
             long events = count(sql, "SELECT count(*) FROM outbox_events WHERE type = 'transfer.created'");
             long withoutOneEvent = count(sql, """
                     SELECT count(*) FROM ledger_transfer t
-                    WHERE (SELECT count(*) FROM outbox_events e
-                           WHERE e.type = 'transfer.created' AND (e.payload->>'id')::bigint = t.id) <> 1""");
+                    LEFT JOIN (SELECT (payload->>'id')::bigint AS transfer, count(*) AS events FROM outbox_events
+                               WHERE type = 'transfer.created' GROUP BY 1) e ON e.transfer = t.id
+                    WHERE coalesce(e.events, 0) <> 1""");
             Set<String> eventIds = new HashSet<>();
             long deadline = System.nanoTime() + EVENTS_DELIVERED_WITHIN.toNanos();
             long notDelivered;
@@ -226,16 +281,11 @@ public final class RestartHarness {
         }
 
         void start() throws IOException, InterruptedException {
-            process = ServiceProcess.builder().quiet().label(name).stateDir(state)
+            ServiceProcess.Builder builder = ServiceProcess.builder().quiet().label(name).stateDir(state)
                     .env("LASTCALL_HTTP_PORT", Integer.toString(port))
-                    .env("LASTCALL_ADMIN_PORT", Integer.toString(adminPort))
-                    .env("LASTCALL_DB_URL", jdbcUrl)
-                    .env("LASTCALL_DB_USER", "postgres")
-                    .env("LASTCALL_HTTP_DRAIN_DELAY", DRAIN_DELAY.toMillis() + "ms")
-                    .env("LASTCALL_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true")
-                    .env("LASTCALL_WEBHOOKS_RETRY_BASE_DELAY", "1s")
-                    .env("LASTCALL_WEBHOOKS_POLL_INTERVAL", "200ms")
-                    .start();
+                    .env("LASTCALL_ADMIN_PORT", Integer.toString(adminPort));
+            serviceEnvironment(jdbcUrl).forEach(builder::env);
+            process = builder.start();
             process.awaitReady();
             readyNanos = process.nanosOfLine("ready in ");
         }

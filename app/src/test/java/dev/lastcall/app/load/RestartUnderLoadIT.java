@@ -28,6 +28,14 @@ class RestartUnderLoadIT {
         assertInvariants(result);
     }
 
+    @Test
+    void oneInstanceOnAHeldSocketBehindNginxRestartedLosesNothing() throws Exception {
+        RestartHarness.Result result = new RestartHarness(work, Path.of(".."), RESTARTS, CLIENTS).heldSocketBehindNginx();
+
+        System.out.println(result.summary());
+        assertInvariants(result);
+    }
+
     static void assertInvariants(RestartHarness.Result result) {
         assertThat(result.failures()).as("client-visible failures").isEmpty();
         assertThat(result.exitStatuses()).as("exit statuses of the stopped processes").containsOnly(0);

@@ -1,0 +1,110 @@
+package dev.lastcall.app.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives {@code deploy/socket_parent.py}: a parent process that holds a listening socket across
+ * restarts of the real jar and hands it over on fd 3 with LISTEN_FDS, as systemd's socket unit
+ * does, and reports the jar's sd_notify datagrams.
+ */
+final class SocketHolder implements AutoCloseable {
+
+    private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final OutputStream commands;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final int port;
+
+    private SocketHolder(Process process) throws IOException, InterruptedException {
+        this.process = process;
+        this.commands = process.getOutputStream();
+        Thread.ofPlatform().daemon().name("socket-holder").start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("closed " + e);
+            }
+        });
+        this.port = Integer.parseInt(expect("listening ", READY_WITHIN).substring("listening ".length()));
+    }
+
+    static SocketHolder start(String java, String jar, Path logs, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("python3", script().toString(), java, jar, logs.toString(),
+                logs.resolve("notify.sock").toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().keySet().removeIf(name -> name.startsWith("LASTCALL_"));
+        builder.environment().putAll(environment);
+        return new SocketHolder(builder.start());
+    }
+
+    private static Path script() {
+        try {
+            return Path.of(SocketHolder.class.getResource("/deploy/socket_parent.py").toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("deploy/socket_parent.py is not on the test class path", e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Starts the jar on the held socket and returns when it told systemd READY=1. */
+    long startAndAwaitReady() throws IOException, InterruptedException {
+        send("start fd3");
+        expect("started ", READY_WITHIN);
+        expect("notify", "READY=1", READY_WITHIN);
+        return System.nanoTime();
+    }
+
+    /** SIGTERM to the jar; returns its exit status. */
+    int stop() throws IOException, InterruptedException {
+        send("stop");
+        String exited = expect("exited ", READY_WITHIN);
+        return Integer.parseInt(exited.substring("exited ".length()).trim());
+    }
+
+    private void send(String command) throws IOException {
+        commands.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        commands.flush();
+    }
+
+    private String expect(String prefix, Duration timeout) throws InterruptedException {
+        return expect(prefix, "", timeout);
+    }
+
+    private String expect(String prefix, String containing, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line = lines.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new IllegalStateException("socket holder: no '" + prefix + "' line within " + timeout);
+            }
+            if (line.startsWith(prefix) && line.contains(containing)) {
+                return line;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        send("quit");
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
