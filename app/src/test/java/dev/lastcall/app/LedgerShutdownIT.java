@@ -126,7 +126,8 @@ class LedgerShutdownIT {
 
                 assertThat(ledger.acknowledged()).isGreaterThanOrEqualTo(ACKNOWLEDGED_BEFORE_SIGNAL);
                 assertThat(ledger.violations()).as(ledger.summary()).isEmpty();
-                assertThat(ledger.unacknowledgedTransfers()).as("transfers committed but never acknowledged").isZero();
+                assertThat(ledger.unacknowledgedTransfers()).as("transfers committed but never acknowledged: %s",
+                        unacknowledged(db, load)).isZero();
                 assertThat(lastCommit).as("the database's last commit against the drain's end in the log")
                         .isBefore(log.time(finished).plus(LOG_CLOCK_RESOLUTION));
             }
@@ -272,6 +273,25 @@ class LedgerShutdownIT {
             row.next();
             return row.getObject(1, OffsetDateTime.class).toInstant();
         }
+    }
+
+    /** Each transfer no client saw acknowledged: its commit time, and whether its request went unanswered. */
+    private static List<String> unacknowledged(Connection db, LoadClients load) throws SQLException {
+        Map<String, Long> acknowledged = load.acknowledged();
+        Map<String, String> unanswered = load.unanswered();
+        List<String> found = new java.util.ArrayList<>();
+        try (Statement sql = db.createStatement();
+                ResultSet rows = sql.executeQuery("SELECT reference, id, pg_xact_commit_timestamp(xmin) FROM ledger_transfer")) {
+            while (rows.next()) {
+                String key = rows.getString(1);
+                if (!acknowledged.containsKey(key)) {
+                    found.add("transfer %d committed at %s, its request %s".formatted(rows.getLong(2),
+                            rows.getObject(3, OffsetDateTime.class).toInstant(),
+                            unanswered.containsKey(key) ? "unanswered" : "answered with an error"));
+                }
+            }
+        }
+        return found;
     }
 
     private static Set<String> storedReferences(Connection db, Set<String> references) throws SQLException {
