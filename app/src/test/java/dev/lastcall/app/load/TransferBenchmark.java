@@ -57,6 +57,14 @@ public final class TransferBenchmark {
         Duration duration = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 20);
         Duration warmUp = Duration.ofSeconds(Math.max(5, duration.toSeconds() / 2));
         Path work = Files.createTempDirectory("lastcall-bench-transfers");
+        try {
+            run(work, duration, warmUp);
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static void run(Path work, Duration duration, Duration warmUp) throws Exception {
         List<String> accounts = IntStream.rangeClosed(1, ACCOUNTS).mapToObj(i -> "bench-" + i).toList();
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(work.resolve("postgres")).setCleanDataDirectory(true)
@@ -72,7 +80,7 @@ public final class TransferBenchmark {
                         ServiceProcess.jar(), duration.toSeconds(), warmUp.toSeconds(), ACCOUNTS,
                         db.getMetaData().getDatabaseProductVersion(), postgres.getPort(),
                         Runtime.getRuntime().availableProcessors());
-                List<Point> service = measureService(jdbcUrl, db, accounts, duration, warmUp);
+                List<Point> service = measureService(work, jdbcUrl, db, accounts, duration, warmUp);
                 List<Point> pgbench = measurePgbench(postgres.getPort(), db, work, duration);
                 LedgerInvariants.Report ledger = LedgerInvariants.check(db, Map.of());
                 System.out.println("ledger after both: " + ledger.summary() + "; invariants broken: "
@@ -89,10 +97,10 @@ public final class TransferBenchmark {
         }
     }
 
-    private static List<Point> measureService(String jdbcUrl, Connection db, List<String> accounts, Duration duration,
-            Duration warmUp) throws Exception {
+    private static List<Point> measureService(Path work, String jdbcUrl, Connection db, List<String> accounts,
+            Duration duration, Duration warmUp) throws Exception {
         List<Point> points = new ArrayList<>();
-        try (ServiceProcess service = ServiceProcess.builder().quiet().label("bench").stateDir(Files.createTempDirectory("lastcall-bench-state"))
+        try (ServiceProcess service = ServiceProcess.builder().quiet().label("bench").stateDir(work.resolve("state"))
                 .env("LASTCALL_DB_URL", jdbcUrl).env("LASTCALL_DB_USER", "postgres").start().awaitReady()) {
             openAccounts(service.httpPort(), accounts);
             System.out.printf("service: pid %d, pool of %s connections; warming up ...%n", service.pid(),
@@ -192,6 +200,14 @@ public final class TransferBenchmark {
                 throw new IllegalStateException("accounts bench-1..bench-" + ACCOUNTS + " do not have consecutive ids");
             }
             return rows.getLong(1);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 
