@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keep-alive clients, each on its own persistent HTTP/1.1 connection, sending a mix of {@code POST
- * /v1/transfers} (fresh Idempotency-Key each) and {@code GET /v1/accounts/{code}}. A connection
- * the server closes after a {@code Connection: close} response is reopened for the next request;
- * anything else that goes wrong is a failure: a 5xx, a reset, a refused connection, a timeout.
+ * /v1/transfers} (fresh Idempotency-Key each, which is also the transfer's reference) and {@code GET
+ * /v1/accounts/{code}}, or transfers only. A connection the server closes after a {@code
+ * Connection: close} response is reopened for the next request; anything else that goes wrong is a
+ * failure: a 5xx, a reset, a refused connection, a timeout.
  */
 public final class LoadClients implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class LoadClients implements AutoCloseable {
     private final int port;
     private final List<String> accounts;
     private final String currency;
+    private final boolean transfersOnly;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong requests = new AtomicLong();
@@ -42,35 +44,62 @@ public final class LoadClients implements AutoCloseable {
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     /** Idempotency-Key → transfer id, for every transfer a client saw acknowledged (201). */
     private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+    /** Idempotency-Key → the whole request, for every transfer sent whose answer never came. */
+    private final Map<String, String> unanswered = new ConcurrentHashMap<>();
 
-    private LoadClients(int port, List<String> accounts, String currency) {
+    private LoadClients(int port, List<String> accounts, String currency, boolean transfersOnly) {
         this.port = port;
         this.accounts = List.copyOf(accounts);
         this.currency = currency;
+        this.transfersOnly = transfersOnly;
     }
 
-    /** Starts {@code clients} clients moving small amounts from {@code world} to {@code accounts}. */
+    /**
+     * Starts {@code clients} clients: two requests in three move small amounts from {@code world}
+     * to one of {@code accounts}, the third reads one's balance.
+     */
     public static LoadClients start(int port, int clients, List<String> accounts, String currency) {
-        LoadClients load = new LoadClients(port, accounts, currency);
-        for (int i = 0; i < clients; i++) {
-            load.threads.add(Thread.ofPlatform().name("load-" + i).start(load::loop));
+        return new LoadClients(port, accounts, currency, false).startThreads(clients);
+    }
+
+    /** Starts {@code clients} clients moving small amounts between random pairs of {@code accounts}, nothing else. */
+    public static LoadClients transfersBetween(int port, int clients, List<String> accounts, String currency) {
+        if (accounts.size() < 2) {
+            throw new IllegalArgumentException("transfers need two accounts at least");
         }
-        return load;
+        return new LoadClients(port, accounts, currency, true).startThreads(clients);
+    }
+
+    private LoadClients startThreads(int clients) {
+        for (int i = 0; i < clients; i++) {
+            threads.add(Thread.ofPlatform().name("load-" + i).start(this::loop));
+        }
+        return this;
     }
 
     private void loop() {
         Connection connection = null;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (running.get()) {
-            boolean transfer = random.nextInt(3) != 0;
+            boolean transfer = transfersOnly || random.nextInt(3) != 0;
             String key = UUID.randomUUID().toString();
-            String account = accounts.get(random.nextInt(accounts.size()));
-            String request = transfer ? transferRequest(key, account, 1 + random.nextInt(100)) : balanceRequest(account);
+            int to = random.nextInt(accounts.size());
+            String request;
+            if (!transfer) {
+                request = balanceRequest(accounts.get(to));
+            } else if (transfersOnly) {
+                int from = (to + 1 + random.nextInt(accounts.size() - 1)) % accounts.size();
+                request = transferRequest(key, accounts.get(from), accounts.get(to), 1 + random.nextInt(100));
+            } else {
+                request = transferRequest(key, "world", accounts.get(to), 1 + random.nextInt(100));
+            }
             long begin = System.nanoTime();
+            boolean sent = false;
             try {
                 if (connection == null) {
                     connection = new Connection(port);
                 }
+                sent = true;
                 Response response = connection.exchange(request);
                 requests.incrementAndGet();
                 latenciesMicros.add((System.nanoTime() - begin) / 1_000);
@@ -86,6 +115,9 @@ public final class LoadClients implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 requests.incrementAndGet();
                 failures.add(new Failure(System.nanoTime(), e.toString()));
+                if (transfer && sent) {
+                    unanswered.put(key, request);
+                }
                 if (connection != null) {
                     connection.close();
                     connection = null;
@@ -97,9 +129,9 @@ public final class LoadClients implements AutoCloseable {
         }
     }
 
-    private String transferRequest(String key, String to, int amount) {
-        String body = "{\"from\":\"world\",\"to\":\"%s\",\"amount\":%d,\"currency\":\"%s\",\"reference\":\"%s\"}"
-                .formatted(to, amount, currency, key);
+    private String transferRequest(String key, String from, String to, int amount) {
+        String body = "{\"from\":\"%s\",\"to\":\"%s\",\"amount\":%d,\"currency\":\"%s\",\"reference\":\"%s\"}"
+                .formatted(from, to, amount, currency, key);
         return "POST /v1/transfers HTTP/1.1\r\nHost: lastcall\r\nContent-Type: application/json\r\n"
                 + "Idempotency-Key: " + key + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
                 + "\r\n\r\n" + body;
@@ -119,6 +151,14 @@ public final class LoadClients implements AutoCloseable {
 
     public Map<String, Long> acknowledged() {
         return Map.copyOf(acknowledged);
+    }
+
+    /**
+     * Transfers that were sent (the connection was open) but got no answer: applied or not, the
+     * client cannot tell. Idempotency-Key → the whole HTTP request, to send again as is.
+     */
+    public Map<String, String> unanswered() {
+        return Map.copyOf(unanswered);
     }
 
     /** p50, p99 and max latency in milliseconds. */

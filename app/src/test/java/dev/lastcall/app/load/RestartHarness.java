@@ -17,10 +17,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -49,25 +47,17 @@ public final class RestartHarness {
             double[] latencyMillis,
             List<Duration> gaps,
             List<Integer> exitStatuses,
-            int acknowledged,
-            Set<String> acknowledgedMissing,
-            long duplicateTransfers,
-            Map<String, Long> sumByCurrency,
-            long transfers,
-            long events,
-            long transfersWithoutExactlyOneEvent,
+            LedgerInvariants.Report ledger,
             long eventsNotDelivered) {
 
         public String summary() {
             List<Double> gapSeconds = gaps.stream().map(d -> d.toMillis() / 1000.0).sorted().toList();
             return ("%s: %d restarts, %d clients, %d requests, %d failures; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
-                    + "restart gap median %.2f s, max %.2f s; exit statuses %s; %d transfers acknowledged, %d missing, "
-                    + "%d duplicated; sums %s; %d transfers, %d events, %d without exactly one event, %d events not delivered")
+                    + "restart gap median %.2f s, max %.2f s; exit statuses %s; %s; %d events not delivered")
                     .formatted(scenario, restarts, clients, requests, failures.size(), latencyMillis[0], latencyMillis[1],
                             latencyMillis[2], gapSeconds.isEmpty() ? 0 : gapSeconds.get(gapSeconds.size() / 2),
-                            gapSeconds.isEmpty() ? 0 : gapSeconds.getLast(), new HashSet<>(exitStatuses), acknowledged,
-                            acknowledgedMissing.size(), duplicateTransfers, sumByCurrency, transfers, events,
-                            transfersWithoutExactlyOneEvent, eventsNotDelivered);
+                            gapSeconds.isEmpty() ? 0 : gapSeconds.getLast(), new HashSet<>(exitStatuses),
+                            ledger.summary(), eventsNotDelivered);
         }
     }
 
@@ -184,32 +174,9 @@ public final class RestartHarness {
 
     private Result check(String scenario, String jdbcUrl, LoadClients load, List<Duration> gaps, List<Integer> exits,
             WebhookReceiver receiver) throws SQLException, InterruptedException {
-        Map<String, Long> acknowledged = load.acknowledged();
         try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
                 Statement sql = db.createStatement()) {
-            Set<String> references = new HashSet<>();
-            try (ResultSet rows = sql.executeQuery("SELECT reference FROM ledger_transfer WHERE reference IS NOT NULL")) {
-                while (rows.next()) {
-                    references.add(rows.getString(1));
-                }
-            }
-            Set<String> missing = new HashSet<>(acknowledged.keySet());
-            missing.removeAll(references);
-            long duplicated = count(sql, "SELECT count(*) FROM (SELECT reference FROM ledger_transfer "
-                    + "GROUP BY reference HAVING count(*) > 1) d");
-            Map<String, Long> sums = new HashMap<>();
-            try (ResultSet rows = sql.executeQuery("SELECT currency, sum(balance) FROM ledger_account GROUP BY currency")) {
-                while (rows.next()) {
-                    sums.put(rows.getString(1), rows.getLong(2));
-                }
-            }
-            long transfers = count(sql, "SELECT count(*) FROM ledger_transfer");
-            long events = count(sql, "SELECT count(*) FROM outbox_events WHERE type = 'transfer.created'");
-            long withoutOneEvent = count(sql, """
-                    SELECT count(*) FROM ledger_transfer t
-                    LEFT JOIN (SELECT (payload->>'id')::bigint AS transfer, count(*) AS events FROM outbox_events
-                               WHERE type = 'transfer.created' GROUP BY 1) e ON e.transfer = t.id
-                    WHERE coalesce(e.events, 0) <> 1""");
+            LedgerInvariants.Report ledger = LedgerInvariants.check(db, load.acknowledged());
             Set<String> eventIds = new HashSet<>();
             long deadline = System.nanoTime() + EVENTS_DELIVERED_WITHIN.toNanos();
             long notDelivered;
@@ -227,14 +194,7 @@ public final class RestartHarness {
                 }
             } while (notDelivered > 0 && System.nanoTime() < deadline);
             return new Result(scenario, restarts, clients, load.requests(), load.failures(), load.latencyMillis(), gaps,
-                    exits, acknowledged.size(), missing, duplicated, sums, transfers, events, withoutOneEvent, notDelivered);
-        }
-    }
-
-    private static long count(Statement sql, String query) throws SQLException {
-        try (ResultSet rows = sql.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
+                    exits, ledger, notDelivered);
         }
     }
 

@@ -209,11 +209,9 @@ final class Transfers {
                 SELECT fingerprint, response_status, response_body, transfer_id
                 FROM ledger_idempotency_key WHERE idempotency_key = ?""")) {
             select.setString(1, key.value());
-            return Accounts.single(select, row -> {
-                long transferId = row.getLong("transfer_id");
-                return new StoredKey(row.getBytes("fingerprint"), new Stored(row.getInt("response_status"),
-                        row.getString("response_body"), row.wasNull() ? null : transferId, false));
-            });
+            return Accounts.single(select, row -> new StoredKey(row.getBytes("fingerprint"), new Stored(
+                    row.getInt("response_status"), row.getString("response_body"),
+                    row.getObject("transfer_id", Long.class), false)));
         }
     }
 

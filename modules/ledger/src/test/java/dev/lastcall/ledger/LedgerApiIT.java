@@ -579,6 +579,7 @@ class LedgerApiIT {
             assertThat(replayed.problem(409)).isEqualTo("insufficient_funds");
             assertThat(replayed.header("Idempotent-Replayed")).hasValue("true");
             assertThat(replayed.body()).isEqualTo(refused.body());
+            assertThat(replayed.header("Location")).as("a refusal names no transfer, replayed or not").isEmpty();
             assertThat(withNewKey.status()).isEqualTo(201);
             assertThat(api.balance(bob)).isEqualTo(50);
         }

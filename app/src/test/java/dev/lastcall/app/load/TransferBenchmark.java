@@ -1,0 +1,242 @@
+package dev.lastcall.app.load;
+
+import dev.lastcall.app.ServiceProcess;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Prints (asserts nothing) how many transfers per second the real jar commits, with p50 and p99
+ * latency, at 16 and 64 keep-alive clients, next to {@code pgbench} running the same SQL
+ * transaction ({@code transfer.sql}) against the same PostgreSQL: the ratio says how close the
+ * service comes to what the database itself allows on this machine.
+ *
+ * <p>Run with {@code ./lastcall bench transfers [DURATION_SECONDS]} (20 by default, per point).
+ */
+public final class TransferBenchmark {
+
+    private static final List<Integer> CLIENTS = List.of(16, 64);
+    private static final String CURRENCY = "EUR";
+    private static final int ACCOUNTS = 10;
+    private static final long OPENING_BALANCE = 1_000_000_000_000L;
+    private static final Path PGBENCH = Path.of(System.getProperty("lastcall.pgbench", "/usr/lib/postgresql/15/bin/pgbench"));
+    private static final Pattern PGBENCH_TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+    private static final Pattern PGBENCH_FAILED = Pattern.compile("number of failed transactions: (\\d+)");
+
+    /** One measured point: transfers per second, latency, and what went wrong. */
+    private record Point(int clients, double tps, double p50Millis, double p99Millis, long failures) {
+        String line() {
+            return "%5.0f tps, p50 %6.2f ms, p99 %6.2f ms, %d failed".formatted(tps, p50Millis, p99Millis, failures);
+        }
+    }
+
+    private TransferBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Duration duration = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 20);
+        Duration warmUp = Duration.ofSeconds(Math.max(5, duration.toSeconds() / 2));
+        Path work = Files.createTempDirectory("lastcall-bench-transfers");
+        try {
+            run(work, duration, warmUp);
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static void run(Path work, Duration duration, Duration warmUp) throws Exception {
+        List<String> accounts = IntStream.rangeClosed(1, ACCOUNTS).mapToObj(i -> "bench-" + i).toList();
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(work.resolve("postgres")).setCleanDataDirectory(true)
+                // Durable, as the jar's own embedded server runs: a commit waits for its WAL flush.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", "200")
+                .start()) {
+            String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+            try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+                System.out.printf("transfers: %s, %d s per point after %d s warm-up, %d accounts; PostgreSQL %s on port %d "
+                                + "(fsync on, synchronous_commit on); %d cores%n",
+                        ServiceProcess.jar(), duration.toSeconds(), warmUp.toSeconds(), ACCOUNTS,
+                        db.getMetaData().getDatabaseProductVersion(), postgres.getPort(),
+                        Runtime.getRuntime().availableProcessors());
+                List<Point> service = measureService(work, jdbcUrl, db, accounts, duration, warmUp);
+                List<Point> pgbench = measurePgbench(postgres.getPort(), db, work, duration);
+                LedgerInvariants.Report ledger = LedgerInvariants.check(db, Map.of());
+                System.out.println("ledger after both: " + ledger.summary() + "; invariants broken: "
+                        + (ledger.violations().isEmpty() ? "none" : ledger.violations()));
+                System.out.println();
+                System.out.println("clients | service (POST /v1/transfers)                      | pgbench (transfer.sql)                            | service/pgbench");
+                for (int i = 0; i < CLIENTS.size(); i++) {
+                    Point s = service.get(i);
+                    Point p = i < pgbench.size() ? pgbench.get(i) : null;
+                    System.out.printf("%7d | %-49s | %-49s | %s%n", s.clients(), s.line(), p == null ? "not run" : p.line(),
+                            p == null || p.tps() == 0 ? "-" : "%.2f".formatted(s.tps() / p.tps()));
+                }
+            }
+        }
+    }
+
+    private static List<Point> measureService(Path work, String jdbcUrl, Connection db, List<String> accounts,
+            Duration duration, Duration warmUp) throws Exception {
+        List<Point> points = new ArrayList<>();
+        try (ServiceProcess service = ServiceProcess.builder().quiet().label("bench").stateDir(work.resolve("state"))
+                .env("LASTCALL_DB_URL", jdbcUrl).env("LASTCALL_DB_USER", "postgres").start().awaitReady()) {
+            openAccounts(service.httpPort(), accounts);
+            System.out.printf("service: pid %d, pool of %s connections; warming up ...%n", service.pid(),
+                    service.awaitLine("pool of (\\d+) connections", Duration.ofSeconds(5)).group(1));
+            run(service.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
+            for (int clients : CLIENTS) {
+                checkpoint(db);
+                Point point = run(service.httpPort(), clients, accounts, duration);
+                System.out.printf("service, %d clients: %s%n", clients, point.line());
+                points.add(point);
+            }
+            service.terminate();
+            System.out.printf("service stopped: exit %d%n", service.awaitExit(Duration.ofSeconds(60)));
+        }
+        return points;
+    }
+
+    private static Point run(int port, int clients, List<String> accounts, Duration duration) throws InterruptedException {
+        long begin = System.nanoTime();
+        LoadClients load = LoadClients.transfersBetween(port, clients, accounts, CURRENCY);
+        try {
+            Thread.sleep(duration);
+        } finally {
+            load.close();
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        double[] latency = load.latencyMillis();
+        load.failures().stream().limit(5).forEach(f -> System.out.println("  failure: " + f.what()));
+        return new Point(clients, load.acknowledged().size() / seconds, latency[0], latency[1], load.failures().size());
+    }
+
+    private static List<Point> measurePgbench(int port, Connection db, Path work, Duration duration) throws Exception {
+        if (!Files.isExecutable(PGBENCH)) {
+            System.out.println("pgbench: not found at " + PGBENCH + " (set -Dlastcall.pgbench); skipped");
+            return List.of();
+        }
+        Path script = work.resolve("transfer.sql");
+        try (InputStream in = TransferBenchmark.class.getResourceAsStream("transfer.sql")) {
+            Files.write(script, in.readAllBytes());
+        }
+        long base = accountIdBase(db);
+        List<Point> points = new ArrayList<>();
+        for (int clients : CLIENTS) {
+            checkpoint(db);
+            Path logs = Files.createDirectories(work.resolve("pgbench-" + clients));
+            List<String> command = List.of(PGBENCH.toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres",
+                    "-n", "-M", "prepared", "-c", Integer.toString(clients), "-j", "2", "-T", Long.toString(duration.toSeconds()),
+                    "-D", "accounts=" + ACCOUNTS, "-D", "base=" + base, "-f", script.toString(),
+                    "-l", "--log-prefix=" + logs.resolve("log"), "postgres");
+            if (points.isEmpty()) {
+                System.out.println("pgbench: " + String.join(" ", command));
+            }
+            Process pgbench = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+            String output = new String(pgbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = pgbench.waitFor();
+            Matcher tps = PGBENCH_TPS.matcher(output);
+            if (status != 0 || !tps.find()) {
+                System.out.println("pgbench failed (exit " + status + "):\n" + output);
+                return points;
+            }
+            Matcher failed = PGBENCH_FAILED.matcher(output);
+            double[] latency = percentiles(logs);
+            Point point = new Point(clients, Double.parseDouble(tps.group(1)), latency[0], latency[1],
+                    failed.find() ? Long.parseLong(failed.group(1)) : 0);
+            System.out.printf("pgbench, %d clients: %s%n", clients, point.line());
+            points.add(point);
+        }
+        return points;
+    }
+
+    /** p50 and p99 in milliseconds from pgbench's per-transaction logs (third field: latency in microseconds). */
+    private static double[] percentiles(Path logs) throws IOException {
+        long[] micros;
+        try (Stream<Path> files = Files.list(logs)) {
+            micros = files.flatMap(file -> {
+                try {
+                    return Files.readAllLines(file).stream();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).mapToLong(line -> Long.parseLong(line.split(" ")[2])).sorted().toArray();
+        }
+        if (micros.length == 0) {
+            return new double[] {0, 0};
+        }
+        return new double[] {micros[micros.length / 2] / 1000.0, micros[(int) Math.min(micros.length - 1, micros.length * 0.99)] / 1000.0};
+    }
+
+    /** The script finds account bench-i at id base+i: true when the accounts were opened one after the other. */
+    private static long accountIdBase(Connection db) throws SQLException {
+        try (Statement sql = db.createStatement();
+                ResultSet rows = sql.executeQuery("SELECT min(id) - 1, max(id) - min(id) + 1, count(*), "
+                        + "bool_and(code = 'bench-' || (id - (SELECT min(id) - 1 FROM ledger_account WHERE code LIKE 'bench-%'))) "
+                        + "FROM ledger_account WHERE code LIKE 'bench-%'")) {
+            rows.next();
+            if (rows.getLong(2) != ACCOUNTS || rows.getLong(3) != ACCOUNTS || !rows.getBoolean(4)) {
+                throw new IllegalStateException("accounts bench-1..bench-" + ACCOUNTS + " do not have consecutive ids");
+            }
+            return rows.getLong(1);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static void checkpoint(Connection db) throws SQLException {
+        try (Statement sql = db.createStatement()) {
+            sql.execute("CHECKPOINT");
+        }
+    }
+
+    private static void openAccounts(int port, List<String> accounts) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        post(http, port, "/v1/accounts", Map.of(), "{\"code\":\"world\",\"currency\":\"%s\",\"allowNegative\":true}".formatted(CURRENCY));
+        for (String account : accounts) {
+            post(http, port, "/v1/accounts", Map.of(), "{\"code\":\"%s\",\"currency\":\"%s\"}".formatted(account, CURRENCY));
+        }
+        for (String account : accounts) {
+            post(http, port, "/v1/transfers", Map.of("Idempotency-Key", UUID.randomUUID().toString()),
+                    "{\"from\":\"world\",\"to\":\"%s\",\"amount\":%d,\"currency\":\"%s\"}".formatted(account, OPENING_BALANCE, CURRENCY));
+        }
+    }
+
+    private static void post(HttpClient http, int port, String path, Map<String, String> headers, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+}
