@@ -17,8 +17,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -42,6 +44,7 @@ public final class RestartHarness {
             String scenario,
             int restarts,
             int clients,
+            Duration ran,
             long requests,
             List<LoadClients.Failure> failures,
             double[] latencyMillis,
@@ -52,9 +55,9 @@ public final class RestartHarness {
 
         public String summary() {
             List<Double> gapSeconds = gaps.stream().map(d -> d.toMillis() / 1000.0).sorted().toList();
-            return ("%s: %d restarts, %d clients, %d requests, %d failures; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+            return ("%s: %d restarts, %d clients, %d requests in %.0f s, %d failures; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
                     + "restart gap median %.2f s, max %.2f s; exit statuses %s; %s; %d events not delivered")
-                    .formatted(scenario, restarts, clients, requests, failures.size(), latencyMillis[0], latencyMillis[1],
+                    .formatted(scenario, restarts, clients, requests, ran.toMillis() / 1000.0, failures.size(), latencyMillis[0], latencyMillis[1],
                             latencyMillis[2], gapSeconds.isEmpty() ? 0 : gapSeconds.get(gapSeconds.size() / 2),
                             gapSeconds.isEmpty() ? 0 : gapSeconds.getLast(), new HashSet<>(exitStatuses),
                             ledger.summary(), eventsNotDelivered);
@@ -65,12 +68,20 @@ public final class RestartHarness {
     private final Path repository;
     private final int restarts;
     private final int clients;
+    private final Duration duration;
 
+    /** Restarts back to back while the load runs. */
     public RestartHarness(Path work, Path repository, int restarts, int clients) {
+        this(work, repository, restarts, clients, Duration.ZERO);
+    }
+
+    /** Spreads the restarts evenly over at least {@code duration} of load. */
+    public RestartHarness(Path work, Path repository, int restarts, int clients, Duration duration) {
         this.work = work;
         this.repository = repository;
         this.restarts = restarts;
         this.clients = clients;
+        this.duration = duration;
     }
 
     /** Scenario (b): two instances behind Nginx, restarted one after the other. */
@@ -91,9 +102,11 @@ public final class RestartHarness {
             List<Integer> exits = new ArrayList<>();
             try (NginxProxy nginx = NginxProxy.start(work.resolve("nginx"), site)) {
                 LoadClients load = LoadClients.start(proxyPort, clients, ACCOUNTS, CURRENCY);
+                Duration ran = Duration.ZERO;
                 try {
-                    Thread.sleep(1_000);
+                    Pace pace = new Pace();
                     for (int round = 1; round <= restarts; round++) {
+                        pace.awaitRound(round);
                         for (Instance instance : instances) {
                             long term = System.nanoTime();
                             exits.add(instance.restart());
@@ -102,14 +115,15 @@ public final class RestartHarness {
                         System.out.printf("restart round %d/%d: %d requests, %d failures%n", round, restarts,
                                 load.requests(), load.failures().size());
                     }
-                    Thread.sleep(1_000);
+                    pace.awaitEnd();
+                    ran = pace.elapsed();
                 } finally {
                     load.close();
                 }
                 if (!load.failures().isEmpty()) {
                     System.out.println("nginx error log:\n" + nginx.errorLog());
                 }
-                Result result = check("two instances behind nginx", jdbcUrl, load, gaps, exits, receiver);
+                Result result = check("two instances behind nginx", jdbcUrl, load, ran, gaps, exits, receiver);
                 for (Instance instance : instances) {
                     instance.stop();
                 }
@@ -138,26 +152,58 @@ public final class RestartHarness {
                         List.of(holder.port()), NGINX_KEEPALIVE);
                 try (NginxProxy nginx = NginxProxy.start(work.resolve("nginx"), site)) {
                     LoadClients load = LoadClients.start(proxyPort, clients, ACCOUNTS, CURRENCY);
+                    Duration ran = Duration.ZERO;
                     try {
-                        Thread.sleep(1_000);
+                        Pace pace = new Pace();
                         for (int round = 1; round <= restarts; round++) {
+                            pace.awaitRound(round);
                             long term = System.nanoTime();
                             exits.add(holder.stop());
                             gaps.add(Duration.ofNanos(holder.startAndAwaitReady() - term));
                             System.out.printf("restart %d/%d: %d requests, %d failures%n", round, restarts,
                                     load.requests(), load.failures().size());
                         }
-                        Thread.sleep(1_000);
+                        pace.awaitEnd();
+                        ran = pace.elapsed();
                     } finally {
                         load.close();
                     }
                     if (!load.failures().isEmpty()) {
                         System.out.println("nginx error log:\n" + nginx.errorLog());
                     }
-                    Result result = check("one instance on a held socket behind nginx", jdbcUrl, load, gaps, exits, receiver);
+                    Result result = check("one instance on a held socket behind nginx", jdbcUrl, load, ran, gaps, exits, receiver);
                     holder.stop();
                     return result;
                 }
+            }
+        }
+    }
+
+    /**
+     * When each restart begins: evenly spaced over {@code duration} from the start of the load (or
+     * back to back when that is shorter), with at least a second of load before the first and after the last.
+     */
+    private final class Pace {
+        private static final Duration MARGIN = Duration.ofSeconds(1);
+        private final long begin = System.nanoTime();
+
+        void awaitRound(int round) throws InterruptedException {
+            sleepUntil(Duration.ofNanos(Math.max(MARGIN.toNanos(), duration.toNanos() / (restarts + 1) * round)));
+        }
+
+        void awaitEnd() throws InterruptedException {
+            long now = System.nanoTime() - begin;
+            sleepUntil(Duration.ofNanos(Math.max(now + MARGIN.toNanos(), duration.toNanos())));
+        }
+
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - begin);
+        }
+
+        private void sleepUntil(Duration sinceBegin) throws InterruptedException {
+            long left = begin + sinceBegin.toNanos() - System.nanoTime();
+            if (left > 0) {
+                Thread.sleep(Duration.ofNanos(left));
             }
         }
     }
@@ -172,7 +218,7 @@ public final class RestartHarness {
                 "LASTCALL_WEBHOOKS_POLL_INTERVAL", "200ms");
     }
 
-    private Result check(String scenario, String jdbcUrl, LoadClients load, List<Duration> gaps, List<Integer> exits,
+    private Result check(String scenario, String jdbcUrl, LoadClients load, Duration ran, List<Duration> gaps, List<Integer> exits,
             WebhookReceiver receiver) throws SQLException, InterruptedException {
         try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
                 Statement sql = db.createStatement()) {
@@ -193,7 +239,7 @@ public final class RestartHarness {
                     Thread.sleep(500);
                 }
             } while (notDelivered > 0 && System.nanoTime() < deadline);
-            return new Result(scenario, restarts, clients, load.requests(), load.failures(), load.latencyMillis(), gaps,
+            return new Result(scenario, restarts, clients, ran, load.requests(), load.failures(), load.latencyMillis(), gaps,
                     exits, ledger, notDelivered);
         }
     }
