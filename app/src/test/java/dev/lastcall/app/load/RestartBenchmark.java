@@ -1,31 +1,59 @@
 package dev.lastcall.app.load;
 
-import java.nio.file.Files;
+import dev.lastcall.app.BenchmarkArguments;
+import dev.lastcall.app.BenchmarkDirectory;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Prints (asserts nothing) what clients saw while the service was restarted under load.
  *
- * <p>Run with {@code ./lastcall bench restarts [RESTARTS] [CLIENTS] [SCENARIO]}, SCENARIO being
- * {@code two-instances} (default) or {@code held-socket}.
+ * <p>Run with {@code ./lastcall bench restarts [RESTARTS] [CLIENTS] [SCENARIO] [DURATION]}: SCENARIO
+ * is {@code both} (default), {@code held-socket} or {@code two-instances}; DURATION (e.g. {@code 10m})
+ * spreads the restarts evenly over at least that much load, where the default restarts back to back.
  */
 public final class RestartBenchmark {
+
+    private static final String USAGE = "./lastcall bench restarts [RESTARTS] [CLIENTS] [both|held-socket|two-instances] [DURATION]";
 
     private RestartBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int restarts = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 16;
-        String scenario = args.length > 2 ? args[2] : "two-instances";
-        Path work = Files.createTempDirectory("lastcall-restarts");
-        RestartHarness harness = new RestartHarness(work, Path.of(System.getProperty("lastcall.repository", ".")),
-                restarts, clients);
-        RestartHarness.Result result = switch (scenario) {
-            case "two-instances" -> harness.twoInstancesBehindNginx();
-            case "held-socket" -> harness.heldSocketBehindNginx();
-            default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (two-instances, held-socket)");
-        };
-        System.out.println(result.summary());
-        result.failures().stream().limit(20).forEach(f -> System.out.println("failure: " + f.what()));
+        BenchmarkArguments arguments = new BenchmarkArguments(USAGE, args, 4);
+        int restarts = arguments.positive(0, "RESTARTS", 10);
+        int clients = arguments.positive(1, "CLIENTS", 16);
+        String scenario = arguments.oneOf(2, "SCENARIO", Set.of("both", "held-socket", "two-instances"), "both");
+        Duration duration = arguments.duration(3, "DURATION", Duration.ZERO);
+        Path repository = Path.of(System.getProperty("lastcall.repository", "."));
+        List<String> summaries = new ArrayList<>();
+        if (!scenario.equals("two-instances")) {
+            summaries.add(run(harness -> harness.heldSocketBehindNginx(), repository, restarts, clients, duration));
+        }
+        if (!scenario.equals("held-socket")) {
+            summaries.add(run(harness -> harness.twoInstancesBehindNginx(), repository, restarts, clients, duration));
+        }
+        summaries.forEach(System.out::println);
+    }
+
+    private interface Scenario {
+        RestartHarness.Result runOn(RestartHarness harness) throws Exception;
+    }
+
+    /** One scenario's summary; its directory (logs, database) is kept only when something failed. */
+    private static String run(Scenario scenario, Path repository, int restarts, int clients, Duration duration)
+            throws Exception {
+        BenchmarkDirectory work = BenchmarkDirectory.create("lastcall-restarts");
+        RestartHarness.Result result = scenario.runOn(new RestartHarness(work.path(), repository, restarts, clients, duration));
+        StringBuilder summary = new StringBuilder(result.summary());
+        result.failures().stream().limit(20).forEach(f -> summary.append("\n  failure: ").append(f.what()));
+        if (result.failures().isEmpty() && result.ledger().violations().isEmpty() && result.eventsNotDelivered() == 0) {
+            work.delete();
+        } else {
+            summary.append("\n  logs and database kept in ").append(work.path());
+        }
+        return summary.toString();
     }
 }

@@ -1,5 +1,7 @@
 package dev.lastcall.app.load;
 
+import dev.lastcall.app.BenchmarkArguments;
+import dev.lastcall.app.BenchmarkDirectory;
 import dev.lastcall.app.ServiceProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -51,16 +53,19 @@ public final class TransferBenchmark {
         }
     }
 
+    private static final String USAGE = "./lastcall bench transfers [DURATION_SECONDS]";
+
     private TransferBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Duration duration = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 20);
+        Duration duration = Duration.ofSeconds(
+                new BenchmarkArguments(USAGE, args, 1).positive(0, "DURATION_SECONDS", 20));
         Duration warmUp = Duration.ofSeconds(Math.max(5, duration.toSeconds() / 2));
-        Path work = Files.createTempDirectory("lastcall-bench-transfers");
+        BenchmarkDirectory work = BenchmarkDirectory.create("lastcall-bench-transfers");
         try {
-            run(work, duration, warmUp);
+            run(work.path(), duration, warmUp);
         } finally {
-            deleteRecursively(work);
+            work.delete();
         }
     }
 
@@ -200,14 +205,6 @@ public final class TransferBenchmark {
                 throw new IllegalStateException("accounts bench-1..bench-" + ACCOUNTS + " do not have consecutive ids");
             }
             return rows.getLong(1);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 
