@@ -95,40 +95,18 @@ public final class RestartHarness {
                 instance.start();
             }
             prepare(instances.getFirst().port, receiver);
-            int proxyPort = freePort();
-            String site = NginxProxy.siteConfig(repository.resolve("config/nginx/lastcall.conf"), proxyPort,
-                    instances.stream().map(i -> i.port).toList(), NGINX_KEEPALIVE);
-            List<Duration> gaps = new ArrayList<>();
-            List<Integer> exits = new ArrayList<>();
-            try (NginxProxy nginx = NginxProxy.start(work.resolve("nginx"), site)) {
-                LoadClients load = LoadClients.start(proxyPort, clients, ACCOUNTS, CURRENCY);
-                Duration ran = Duration.ZERO;
-                try {
-                    Pace pace = new Pace();
-                    for (int round = 1; round <= restarts; round++) {
-                        pace.awaitRound(round);
+            Result result = underLoad("two instances behind nginx", jdbcUrl, receiver,
+                    instances.stream().map(i -> i.port).toList(), (gaps, exits) -> {
                         for (Instance instance : instances) {
                             long term = System.nanoTime();
                             exits.add(instance.restart());
                             gaps.add(Duration.ofNanos(instance.readyNanos - term));
                         }
-                        System.out.printf("restart round %d/%d: %d requests, %d failures%n", round, restarts,
-                                load.requests(), load.failures().size());
-                    }
-                    pace.awaitEnd();
-                    ran = pace.elapsed();
-                } finally {
-                    load.close();
-                }
-                if (!load.failures().isEmpty()) {
-                    System.out.println("nginx error log:\n" + nginx.errorLog());
-                }
-                Result result = check("two instances behind nginx", jdbcUrl, load, ran, gaps, exits, receiver);
-                for (Instance instance : instances) {
-                    instance.stop();
-                }
-                return result;
+                    });
+            for (Instance instance : instances) {
+                instance.stop();
             }
+            return result;
         }
     }
 
@@ -141,41 +119,55 @@ public final class RestartHarness {
             Map<String, String> environment = new HashMap<>(serviceEnvironment(jdbcUrl));
             environment.put("LASTCALL_ADMIN_PORT", Integer.toString(freePort()));
             environment.put("LASTCALL_STATE_DIR", Files.createDirectories(work.resolve("state-held")).toString());
-            List<Duration> gaps = new ArrayList<>();
-            List<Integer> exits = new ArrayList<>();
             try (SocketHolder holder = SocketHolder.start(ServiceProcess.java(), ServiceProcess.jar(),
                     Files.createDirectories(work.resolve("held-logs")), environment)) {
                 holder.startAndAwaitReady();
                 prepare(holder.port(), receiver);
-                int proxyPort = freePort();
-                String site = NginxProxy.siteConfig(repository.resolve("config/nginx/lastcall.conf"), proxyPort,
-                        List.of(holder.port()), NGINX_KEEPALIVE);
-                try (NginxProxy nginx = NginxProxy.start(work.resolve("nginx"), site)) {
-                    LoadClients load = LoadClients.start(proxyPort, clients, ACCOUNTS, CURRENCY);
-                    Duration ran = Duration.ZERO;
-                    try {
-                        Pace pace = new Pace();
-                        for (int round = 1; round <= restarts; round++) {
-                            pace.awaitRound(round);
+                Result result = underLoad("one instance on a held socket behind nginx", jdbcUrl, receiver,
+                        List.of(holder.port()), (gaps, exits) -> {
                             long term = System.nanoTime();
                             exits.add(holder.stop());
                             gaps.add(Duration.ofNanos(holder.startAndAwaitReady() - term));
-                            System.out.printf("restart %d/%d: %d requests, %d failures%n", round, restarts,
-                                    load.requests(), load.failures().size());
-                        }
-                        pace.awaitEnd();
-                        ran = pace.elapsed();
-                    } finally {
-                        load.close();
-                    }
-                    if (!load.failures().isEmpty()) {
-                        System.out.println("nginx error log:\n" + nginx.errorLog());
-                    }
-                    Result result = check("one instance on a held socket behind nginx", jdbcUrl, load, ran, gaps, exits, receiver);
-                    holder.stop();
-                    return result;
-                }
+                        });
+                holder.stop();
+                return result;
             }
+        }
+    }
+
+    /** One round of restarts: records each restart's exit status and its gap (SIGTERM to the next process ready). */
+    private interface RestartRound {
+        void run(List<Duration> gaps, List<Integer> exits) throws Exception;
+    }
+
+    /** Runs the load through Nginx in front of the ports while the rounds restart the service, then checks the database. */
+    private Result underLoad(String scenario, String jdbcUrl, WebhookReceiver receiver, List<Integer> ports,
+            RestartRound round) throws Exception {
+        int proxyPort = freePort();
+        String site = NginxProxy.siteConfig(repository.resolve("config/nginx/lastcall.conf"), proxyPort, ports,
+                NGINX_KEEPALIVE);
+        List<Duration> gaps = new ArrayList<>();
+        List<Integer> exits = new ArrayList<>();
+        try (NginxProxy nginx = NginxProxy.start(work.resolve("nginx"), site)) {
+            LoadClients load = LoadClients.start(proxyPort, clients, ACCOUNTS, CURRENCY);
+            Duration ran;
+            try {
+                Pace pace = new Pace();
+                for (int number = 1; number <= restarts; number++) {
+                    pace.awaitRound(number);
+                    round.run(gaps, exits);
+                    System.out.printf("restart round %d/%d: %d requests, %d failures%n", number, restarts,
+                            load.requests(), load.failures().size());
+                }
+                pace.awaitEnd();
+                ran = pace.elapsed();
+            } finally {
+                load.close();
+            }
+            if (!load.failures().isEmpty()) {
+                System.out.println("nginx error log:\n" + nginx.errorLog());
+            }
+            return check(scenario, jdbcUrl, load, ran, gaps, exits, receiver);
         }
     }
 
