@@ -9,7 +9,9 @@ import jakarta.inject.Inject;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -187,8 +189,11 @@ public final class HttpServer implements Managed {
     /**
      * Closes the listening channel on the selector thread that accepts from it, between two rounds
      * of accepts. Closed from another thread, Jetty's accept loop (12.1) fails on the closed channel
-     * and closes the connection it accepted just before, resetting that client. With an inherited
-     * socket, connections not yet accepted stay in systemd's backlog for the next process.
+     * and closes the connection it accepted just before, resetting that client. Connections the
+     * kernel completed since the selector last accepted are accepted first: closing the channel
+     * would reset them too, after their clients (a proxy) may have sent a request it cannot retry.
+     * With an inherited socket, only this process's copy closes and later connections wait in
+     * systemd's backlog for the next process.
      */
     private static void closeBetweenAccepts(ServerConnector listener, Deadline deadline) throws Exception {
         ServerSocketChannel channel = (ServerSocketChannel) listener.getTransport();
@@ -197,6 +202,7 @@ public final class HttpServer implements Managed {
         ManagedSelector selector = listener.getSelectorManager().getBean(ManagedSelector.class);
         selector.submit(ignored -> {
             try {
+                acceptWaiting(listener, channel);
                 channel.close();
                 closed.complete(null);
             } catch (IOException | RuntimeException e) {
@@ -208,6 +214,16 @@ public final class HttpServer implements Managed {
         } catch (TimeoutException e) {
             log.warn("http: the selector did not close the listener in time; closing it from here");
             channel.close();
+        }
+    }
+
+    /** Hands Jetty, as its own accept loop would, every connection waiting in the channel's backlog. */
+    private static void acceptWaiting(ServerConnector listener, ServerSocketChannel channel) throws IOException {
+        // non-blocking: with no acceptor thread Jetty configures the channel for its selector
+        for (SocketChannel waiting = channel.accept(); waiting != null; waiting = channel.accept()) {
+            waiting.configureBlocking(false);
+            waiting.setOption(StandardSocketOptions.TCP_NODELAY, listener.getAcceptedTcpNoDelay());
+            listener.getSelectorManager().accept(waiting);
         }
     }
 

@@ -15,10 +15,12 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -273,6 +275,29 @@ class HttpServerIT {
         }
 
         @Test
+        void connectionsWaitingInTheBacklogWhenTheListenerClosesAreServedNotReset() throws Exception {
+            try (RunningService service = RunningService.start(Map.of())) {
+                // Jetty stops taking connections from the kernel's backlog, as between two rounds of its
+                // accept loop; the kernel still completes handshakes, so these clients send at once.
+                publicConnector(service).setAccepting(false);
+                List<RawConnection> waiting = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    waiting.add(RawConnection.open(service.httpPort()).send("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n"));
+                }
+
+                StopReport report = service.stopInBackground().get(15, TimeUnit.SECONDS);
+
+                for (RawConnection connection : waiting) {
+                    try (connection) {
+                        assertThat(connection.read().status()).isEqualTo(200);
+                    }
+                }
+                assertThat(report.complete()).isTrue();
+                assertThat(httpStop(report).summary()).isEqualTo("3 requests drained, 0 cut");
+            }
+        }
+
+        @Test
         void aNewRequestOnAKeptAliveConnectionDuringTheDrainIs503WithRetryAfterAndClose() throws Exception {
             try (RunningService service = RunningService.start(Map.of());
                     RawConnection keptAlive = RawConnection.open(service.httpPort())) {
@@ -382,6 +407,13 @@ class HttpServerIT {
         assertThat(problem.path("status").asInt()).isEqualTo(status);
         assertThat(problem.path("code").asText()).isEqualTo(code);
         return problem;
+    }
+
+    /** The public connector, which HttpServer keeps to itself. */
+    private static ServerConnector publicConnector(RunningService service) throws ReflectiveOperationException {
+        java.lang.reflect.Field connector = HttpServer.class.getDeclaredField("connector");
+        connector.setAccessible(true);
+        return (ServerConnector) connector.get(service.http);
     }
 
     private static ComponentStop httpStop(StopReport report) {
