@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A webhook receiver over real HTTP on loopback. Each endpoint (a path) verifies the Standard
@@ -35,7 +36,12 @@ final class Receiver implements AutoCloseable {
         Response answer(int attempt) throws InterruptedException;
     }
 
-    record Response(int status) {}
+    /** A status, and for a redirect where it points. */
+    record Response(int status, @Nullable String location) {
+        Response(int status) {
+            this(status, null);
+        }
+    }
 
     record Delivery(String path, String webhookId, long timestamp, boolean signatureValid, JsonNode body, int answered) {}
 
@@ -142,9 +148,12 @@ final class Receiver implements AutoCloseable {
                         String.valueOf(exchange.getRequestHeaders().getFirst("webhook-signature")))
                         && "application/json".equals(exchange.getRequestHeaders().getFirst("Content-Type"))
                         && Math.abs(Instant.now().getEpochSecond() - timestamp) <= TIMESTAMP_TOLERANCE.toSeconds();
-                int status = valid ? endpoint.behaviour.answer(endpoint.attempts.incrementAndGet()).status() : 400;
-                deliveries.add(new Delivery(path, id, timestamp, valid, mapper.readTree(body), status));
-                exchange.sendResponseHeaders(status, -1);
+                Response response = valid ? endpoint.behaviour.answer(endpoint.attempts.incrementAndGet()) : new Response(400);
+                deliveries.add(new Delivery(path, id, timestamp, valid, mapper.readTree(body), response.status()));
+                if (response.location() != null) {
+                    exchange.getResponseHeaders().set("Location", response.location());
+                }
+                exchange.sendResponseHeaders(response.status(), -1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The webhooks module in the real service (platform + webhooks through Guice and the lifecycle),
@@ -252,6 +254,26 @@ class WebhooksIT {
                     assertThat(delivery.webhookId()).isEqualTo(event.toString());
                     assertThat(delivery.signatureValid()).isTrue();
                 });
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {301, 302, 307, 308, 404})
+    void anAnswerNeither2xxNor410IsNoDeliveryAndARedirectIsNotFollowed(int status) throws Exception {
+        TestService service = service();
+        String landing = receiver.endpoint("/landing", answering(200));
+        String subscription = subscribe(service, "/moved", attempt -> new Receiver.Response(status, landing));
+        UUID event = service.publishTransfer();
+
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(deliveries(service, subscription, "?status=failed")).hasSize(1));
+        JsonNode failed = deliveries(service, subscription, "?status=failed").getFirst();
+        assertThat(failed.get("eventId").asText()).isEqualTo(event.toString());
+        assertThat(failed.get("lastStatusCode").asInt()).isEqualTo(status);
+        assertThat(failed.get("lastError").asText())
+                .isEqualTo(status < 400 ? "HTTP %d (redirects are not followed)".formatted(status) : "HTTP " + status);
+        assertThat(deliveries(service, subscription, "?status=delivered")).isEmpty();
+        assertThat(receiver.deliveries("/moved")).hasSize(failed.get("attempts").asInt());
+        assertThat(receiver.deliveries("/landing")).isEmpty();
     }
 
     @Test
