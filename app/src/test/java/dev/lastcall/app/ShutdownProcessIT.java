@@ -174,6 +174,11 @@ class ShutdownProcessIT {
                     .contains("slow-start: stopping")
                     .doesNotContain("http: starting")
                     .doesNotContain("ready in");
+            String output = service.output();
+            assertThat(output.indexOf("slow-start: stopping"))
+                    .as("the component started last (phase WORKERS) stops before the one started first (DATABASE)")
+                    .isGreaterThanOrEqualTo(0)
+                    .isLessThan(output.indexOf("database: stopping"));
         }
     }
 
