@@ -4,6 +4,7 @@ import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.scheduling.Job;
 import jakarta.inject.Inject;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -50,11 +51,13 @@ final class DeliveryJob implements Job {
             return;
         }
         Deadline startBy = new Deadline(leaseEnds.nanoTime() - settings.requestTimeout().toNanos());
-        try (ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor()) {
+        // closed in reverse: every attempt ends before the client closes
+        try (HttpClient client = sender.newClient();
+                ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor()) {
             for (ClaimedDelivery delivery : claimed) {
                 attempts.submit(() -> {
                     try {
-                        attemptAndRecord(delivery, startBy);
+                        attemptAndRecord(client, delivery, startBy);
                     } catch (RuntimeException e) {
                         log.warn("webhooks: event {} for subscription {}: outcome not recorded; it is tried again after its lease",
                                 delivery.eventId(), delivery.subscriptionId(), e);
@@ -69,14 +72,15 @@ final class DeliveryJob implements Job {
         }
     }
 
-    private void attemptAndRecord(ClaimedDelivery delivery, Deadline startBy) throws InterruptedException {
+    private void attemptAndRecord(HttpClient client, ClaimedDelivery delivery, Deadline startBy)
+            throws InterruptedException {
         if (!delivery.subscriptionActive()) {
             transactions.execute(tx -> Deliveries.notSent(tx, delivery, Deliveries.DISABLED));
             return;
         }
         Outcome outcome;
         try {
-            outcome = sender.attempt(delivery, startBy);
+            outcome = sender.attempt(client, delivery, startBy);
         } catch (RuntimeException e) {
             outcome = new Outcome.Failed(null, "not sent: " + e);
         }

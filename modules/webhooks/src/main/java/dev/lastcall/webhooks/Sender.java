@@ -30,13 +30,19 @@ final class Sender {
 
     private final OutboundUrls urls;
     private final Duration requestTimeout;
-    private final HttpClient client;
 
     @Inject
     Sender(OutboundUrls urls, WebhookSettings settings) {
         this.urls = urls;
         this.requestTimeout = settings.requestTimeout();
-        this.client = HttpClient.newBuilder()
+    }
+
+    /**
+     * A client for one run of attempts, closed when the run ends: an idle client keeps a selector
+     * thread in native code, and the JVM's exit waits up to 300 ms for such threads.
+     */
+    HttpClient newClient() {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(requestTimeout)
@@ -44,10 +50,10 @@ final class Sender {
     }
 
     /**
-     * Attempts the delivery unless {@code startBy} has passed (the lease would end before the
-     * attempt could time out).
+     * Attempts the delivery with {@code client} unless {@code startBy} has passed (the lease would
+     * end before the attempt could time out).
      */
-    Outcome attempt(ClaimedDelivery delivery, Deadline startBy) throws InterruptedException {
+    Outcome attempt(HttpClient client, ClaimedDelivery delivery, Deadline startBy) throws InterruptedException {
         URI url = URI.create(delivery.url());
         try {
             // The client resolves the host again a moment later; the JVM's address cache (30 s
