@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Prints (does not assert) the median time from {@code java -jar} to ready, from SIGTERM to exit
@@ -36,8 +37,7 @@ public final class StartStopBenchmark {
                 service.awaitReady();
                 double readySeconds = (service.nanosOfLine("ready in ") - begin) / 1e9;
                 double rssMb = megabytes(service.pid(), "status", "VmRSS:");
-                double postgresMb = ProcessHandle.of(service.pid()).orElseThrow().descendants()
-                        .mapToDouble(child -> megabytes(child.pid(), "smaps_rollup", "Pss:")).sum();
+                double postgresMb = embeddedPostgresMegabytes(state.path());
                 long term = System.nanoTime();
                 service.terminate();
                 int status = service.awaitExit(Duration.ofSeconds(60));
@@ -53,6 +53,14 @@ public final class StartStopBenchmark {
         state.delete();
         System.out.printf("median of %d: java -jar to ready %.3f s, SIGTERM to exit %.3f s, at ready: java rss %.0f MB, "
                 + "embedded postgres pss %.0f MB%n", runs, median(ready), median(stop), median(rss), median(postgres));
+    }
+
+    /** The embedded server daemonizes, so it is found by its pid file, not among the JVM's children. */
+    private static double embeddedPostgresMegabytes(Path stateDir) throws java.io.IOException {
+        long postmaster = Long.parseLong(Files.readAllLines(stateDir.resolve("postgres/data/postmaster.pid")).getFirst().strip());
+        return Stream.concat(Stream.of(postmaster), ProcessHandle.of(postmaster).stream()
+                        .flatMap(ProcessHandle::descendants).map(ProcessHandle::pid))
+                .mapToDouble(pid -> megabytes(pid, "smaps_rollup", "Pss:")).sum();
     }
 
     /** A size in kB from a /proc file of the process, in MB; 0 when the process is gone. */
