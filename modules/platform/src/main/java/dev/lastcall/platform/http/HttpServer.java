@@ -202,8 +202,11 @@ public final class HttpServer implements Managed {
         ManagedSelector selector = listener.getSelectorManager().getBean(ManagedSelector.class);
         selector.submit(ignored -> {
             try {
-                acceptWaiting(listener, channel);
-                channel.close();
+                try {
+                    acceptWaiting(listener, channel);
+                } finally {
+                    channel.close();
+                }
                 closed.complete(null);
             } catch (IOException | RuntimeException e) {
                 closed.completeExceptionally(e);
