@@ -19,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -279,7 +281,7 @@ class HttpServerIT {
             try (RunningService service = RunningService.start(Map.of())) {
                 // Jetty stops taking connections from the kernel's backlog, as between two rounds of its
                 // accept loop; the kernel still completes handshakes, so these clients send at once.
-                publicConnector(service).setAccepting(false);
+                pauseAccepting(service);
                 List<RawConnection> waiting = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     waiting.add(RawConnection.open(service.httpPort()).send("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n"));
@@ -409,11 +411,17 @@ class HttpServerIT {
         return problem;
     }
 
-    /** The public connector, which HttpServer keeps to itself. */
-    private static ServerConnector publicConnector(RunningService service) throws ReflectiveOperationException {
-        java.lang.reflect.Field connector = HttpServer.class.getDeclaredField("connector");
-        connector.setAccessible(true);
-        return (ServerConnector) connector.get(service.http);
+    /** Stops Jetty taking connections from the public listener's backlog; returns once its selector has. */
+    private static void pauseAccepting(RunningService service) throws Exception {
+        // HttpServer keeps its connector to itself
+        java.lang.reflect.Field field = HttpServer.class.getDeclaredField("connector");
+        field.setAccessible(true);
+        ServerConnector connector = (ServerConnector) field.get(service.http);
+        connector.setAccepting(false);
+        // the selector applies the change and then this, in the order they were submitted
+        CountDownLatch applied = new CountDownLatch(1);
+        connector.getSelectorManager().getBean(ManagedSelector.class).submit(selector -> applied.countDown());
+        assertThat(applied.await(5, TimeUnit.SECONDS)).isTrue();
     }
 
     private static ComponentStop httpStop(StopReport report) {
