@@ -6,7 +6,7 @@ import com.google.inject.Stage;
 import dev.lastcall.platform.PlatformModule;
 import dev.lastcall.platform.config.ConfigError;
 import dev.lastcall.platform.config.Settings;
-import dev.lastcall.platform.process.ExitStatus;
+import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.process.Logging;
 import dev.lastcall.platform.process.ServiceRunner;
 import java.util.List;

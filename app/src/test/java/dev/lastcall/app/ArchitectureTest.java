@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.google.inject.Module;
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -37,6 +38,24 @@ class ArchitectureTest {
                         "com.google.inject..", "com.fasterxml.jackson..", "com.typesafe.config..", "org.slf4j..",
                         "ch.qos.logback..", "org.jspecify..", "com.zaxxer.hikari..", "org.flywaydb..",
                         "org.postgresql..", "io.zonky..", "io.micrometer..", "sun.misc..")
+                .check(CLASSES);
+    }
+
+    /** What a business module may use of the platform; every other platform package is its insides. */
+    static final String[] MODULE_FACING_PLATFORM_PACKAGES = {
+            "dev.lastcall.platform.config",
+            "dev.lastcall.platform.lifecycle",
+            "dev.lastcall.platform.database",
+            "dev.lastcall.platform.http",
+            "dev.lastcall.platform.outbox",
+            "dev.lastcall.platform.scheduling"};
+
+    @Test
+    void businessModulesUseOnlyThePlatformsModuleFacingPackages() {
+        noClasses().that().resideOutsideOfPackages("dev.lastcall.platform..", "dev.lastcall.app..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.lastcall.platform..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(MODULE_FACING_PLATFORM_PACKAGES))))
+                .because("the platform's insides (the server, the pool, systemd, the process) may change without them")
                 .check(CLASSES);
     }
 

@@ -28,7 +28,7 @@ class DocumentationTest {
     @Test
     void everyExitStatusIsInTheReadme() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
-        for (var status : dev.lastcall.platform.process.ExitStatus.values()) {
+        for (var status : dev.lastcall.platform.lifecycle.ExitStatus.values()) {
             assertThat(readme).as("README row for exit status %s", status).contains("| " + status.code() + " |");
         }
     }

@@ -3,6 +3,7 @@ package dev.lastcall.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lastcall.platform.testing.RawHttp;
 import dev.lastcall.app.load.LedgerInvariants;
 import dev.lastcall.app.load.LoadClients;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -165,8 +166,8 @@ class LedgerShutdownIT {
                 // replayed if it committed, applied now if it did not; once either way.
                 Set<String> committedBeforeTheKill = storedReferences(db, unanswered.keySet());
                 for (Map.Entry<String, String> retry : unanswered.entrySet()) {
-                    try (RawHttp http = new RawHttp(restarted.httpPort())) {
-                        RawHttp.Response response = http.send(retry.getValue());
+                    try (RawHttp http = RawHttp.open(restarted.httpPort())) {
+                        RawHttp.Response response = http.send(retry.getValue()).read();
                         assertThat(response.status()).as(response.body()).isEqualTo(201);
                         assertThat("true".equals(response.header("Idempotent-Replayed")))
                                 .as("replayed, for a key the database had before the retry")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.lastcall.platform.testing.RawHttp;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -66,11 +67,11 @@ class ShutdownProcessIT {
     void aRequestInFlightAtSigtermCompletesAndNewConnectionsAreRefused() throws Exception {
         try (ServiceProcess service = ServiceProcess.builder().stateDir(state).withTestExtension()
                 .env("LASTCALL_HTTP_IDLE_TIMEOUT", "10s").start().awaitReady();
-                RawHttp slow = new RawHttp(service.httpPort())) {
+                RawHttp slow = RawHttp.open(service.httpPort())) {
             int chunks = 4;
-            slow.write("POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+            slow.send("POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
                     + "Content-Length: " + chunks * 10 + "\r\n\r\n");
-            slow.write("0123456789");
+            slow.send("0123456789");
             await().until(() -> RawHttp.get(service.adminPort(), "/health/ready").body().contains("\"inFlight\":1"));
 
             service.signal("TERM");
@@ -80,7 +81,7 @@ class ShutdownProcessIT {
                 Thread.sleep(1_500);
                 assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", service.httpPort()), 2_000))
                         .isInstanceOf(ConnectException.class);
-                slow.write("0123456789");
+                slow.send("0123456789");
             }
 
             RawHttp.Response response = slow.read();
@@ -96,8 +97,8 @@ class ShutdownProcessIT {
     void aRequestThatOutlivesTheStopTimeoutIsCutAndTheExitStatusSaysSo() throws Exception {
         try (ServiceProcess service = ServiceProcess.builder().stateDir(state).withTestExtension()
                 .env("LASTCALL_HTTP_STOP_TIMEOUT", "1s").start().awaitReady();
-                RawHttp slow = new RawHttp(service.httpPort())) {
-            slow.write("POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789");
+                RawHttp slow = RawHttp.open(service.httpPort())) {
+            slow.send("POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789");
             await().until(() -> RawHttp.get(service.adminPort(), "/health/ready").body().contains("\"inFlight\":1"));
 
             service.signal("TERM");

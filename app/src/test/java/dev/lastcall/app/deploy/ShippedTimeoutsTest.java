@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lastcall.app.deploy.ShippedFiles.Unit;
 import dev.lastcall.platform.config.ConfigError;
 import dev.lastcall.platform.config.Settings;
-import dev.lastcall.platform.http.HttpSettings;
-import dev.lastcall.platform.process.ProcessSettings;
+import dev.lastcall.platform.http.internal.HttpSettings;
+import dev.lastcall.platform.lifecycle.StopBudget;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -37,10 +37,10 @@ class ShippedTimeoutsTest {
     @ParameterizedTest
     @ValueSource(strings = {"lastcall.service", "lastcall@.service"})
     void nginxRetiresIdleUpstreamConnectionsBeforeTheListenerCloses(String name) {
-        HttpSettings http = HttpSettings.from(settingsOf(Unit.read(name, INSTANCE)));
+        StopBudget budget = StopBudget.from(settingsOf(Unit.read(name, INSTANCE)));
 
         assertThat(nginxKeepalive()).as("Nginx upstream keepalive_timeout vs %s's http.drainDelay", name)
-                .isLessThan(http.drainDelay());
+                .isLessThan(budget.drainDelay());
     }
 
     @ParameterizedTest
@@ -56,23 +56,22 @@ class ShippedTimeoutsTest {
     void theDrainFitsTheShutdownBudgetAndTheBudgetFitsSystemdsStopTimeout(String name) {
         Unit unit = Unit.read(name, INSTANCE);
         Settings settings = settingsOf(unit);
-        HttpSettings http = HttpSettings.from(settings);
-        ProcessSettings process = ProcessSettings.from(settings);
+        StopBudget budget = StopBudget.from(settings);
         Duration timeoutStopSec = ShippedFiles.time(unit.one("TimeoutStopSec"));
 
-        assertThat(http.drainDelay().plus(http.stopTimeout())).as("http.drainDelay + http.stopTimeout vs shutdown.timeout")
-                .isLessThan(process.shutdownTimeout());
-        assertThat(process.shutdownTimeout().plus(EXIT_MARGIN)).as("shutdown.timeout (and time to exit) vs TimeoutStopSec of %s", name)
+        assertThat(budget.drainDelay().plus(budget.httpDrain())).as("http.drainDelay + http.stopTimeout vs shutdown.timeout")
+                .isLessThan(budget.total());
+        assertThat(budget.total().plus(EXIT_MARGIN)).as("shutdown.timeout (and time to exit) vs TimeoutStopSec of %s", name)
                 .isLessThanOrEqualTo(timeoutStopSec);
         assertThat(unit.one("KillMode")).as("SIGTERM to the JVM only, which owns the stop").isEqualTo("mixed");
     }
 
     @Test
     void nginxWaitsForAnAnswerLongerThanAStoppingInstanceMayTake() {
-        HttpSettings http = HttpSettings.from(settingsOf(Unit.read("lastcall.service", INSTANCE)));
+        StopBudget budget = StopBudget.from(settingsOf(Unit.read("lastcall.service", INSTANCE)));
         Duration readTimeout = ShippedFiles.time(ShippedFiles.nginxDirective("location /", "proxy_read_timeout"));
 
-        assertThat(readTimeout).as("proxy_read_timeout vs http.stopTimeout").isGreaterThan(http.stopTimeout());
+        assertThat(readTimeout).as("proxy_read_timeout vs http.stopTimeout").isGreaterThan(budget.httpDrain());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lastcall.app.testing;
 
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.Managed;
+import dev.lastcall.platform.lifecycle.StopResult;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,7 +15,9 @@ abstract class MisbehavingComponent implements Managed {
     public void start() throws Exception {}
 
     @Override
-    public void stop(Deadline deadline) throws Exception {}
+    public StopResult stop(Deadline deadline) throws Exception {
+        return StopResult.complete("");
+    }
 
     static void forever() throws InterruptedException {
         new CountDownLatch(1).await();
@@ -51,8 +54,9 @@ abstract class MisbehavingComponent implements Managed {
         }
 
         @Override
-        public void stop(Deadline deadline) throws InterruptedException {
+        public StopResult stop(Deadline deadline) throws InterruptedException {
             forever();
+            return StopResult.complete("");
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.lastcall.ledger;
 
 import com.google.inject.AbstractModule;
 import dev.lastcall.platform.config.Settings;
-import dev.lastcall.platform.http.ApiAccess;
 import dev.lastcall.platform.http.Routes;
 import dev.lastcall.platform.scheduling.JobSchedule;
 import dev.lastcall.platform.scheduling.Jobs;
@@ -10,7 +9,7 @@ import dev.lastcall.platform.scheduling.Jobs;
 /**
  * The ledger's bindings: the {@code /v1/accounts} and {@code /v1/transfers} routes, and the job
  * that expires old Idempotency-Keys. Construct it
- * with the loaded settings: it validates {@code ledger.*} and {@code api.tokens} at once.
+ * with the loaded settings: it validates {@code ledger.*} at once.
  */
 public final class LedgerModule extends AbstractModule {
 
@@ -18,7 +17,6 @@ public final class LedgerModule extends AbstractModule {
 
     public LedgerModule(Settings settings) {
         this.settings = LedgerSettings.from(settings);
-        ApiAccess.check(settings);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lastcall.platform.testing.RawHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +66,18 @@ final class Api {
 
         String detail() {
             return json().path("detail").asText();
+        }
+    }
+
+    /** One request written byte by byte over a connection of its own, see {@link RawHttp#exchange}. */
+    static Reply raw(int port, String head, byte[] body) {
+        try {
+            RawHttp.Response response = RawHttp.exchange(port, head, body);
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            response.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+            return new Reply(response.status(), headers, response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

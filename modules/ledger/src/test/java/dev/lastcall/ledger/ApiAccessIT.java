@@ -2,6 +2,7 @@ package dev.lastcall.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastcall.platform.testing.TestService;
 import dev.lastcall.ledger.Api.Reply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +16,12 @@ class ApiAccessIT {
 
     private static final String TOKEN = "first-token-0123456789";
     private static final String OTHER_TOKEN = "second-token-abcdefghij";
-    private static LedgerService service;
+    private static TestService service;
     private static Api anonymous;
 
     @BeforeAll
     static void start() throws Exception {
-        service = LedgerService.start(Map.of("LASTCALL_API_TOKENS", TOKEN + ", " + OTHER_TOKEN));
+        service = TestService.builder().env(Map.of("LASTCALL_API_TOKENS", TOKEN + ", " + OTHER_TOKEN)).module(LedgerModule::new).start();
         anonymous = new Api(service::uri);
     }
 
@@ -73,10 +74,10 @@ class ApiAccessIT {
         assertThat(anonymous.get("/v1/no-such-thing").problem(401)).isEqualTo("unauthorized");
         assertThat(anonymous.method("DELETE", "/v1/accounts").problem(401)).isEqualTo("unauthorized");
         assertThat(anonymous.get("/elsewhere").problem(404)).isEqualTo("not_found");
-        Reply twoHeaders = RawHttp.exchange(service.port(), "GET /v1/accounts/x HTTP/1.1\r\nAuthorization: Bearer "
+        Reply twoHeaders = Api.raw(service.httpPort(), "GET /v1/accounts/x HTTP/1.1\r\nAuthorization: Bearer "
                 + TOKEN + "\r\nAuthorization: Bearer " + OTHER_TOKEN, new byte[0]);
         assertThat(twoHeaders.problem(401)).isEqualTo("unauthorized");
-        Reply nonAscii = RawHttp.exchange(service.port(), "GET /v1/accounts/x HTTP/1.1\r\nAuthorization: Bearer "
+        Reply nonAscii = Api.raw(service.httpPort(), "GET /v1/accounts/x HTTP/1.1\r\nAuthorization: Bearer "
                 + TOKEN + "\u00e9", "".getBytes(StandardCharsets.UTF_8));
         assertThat(nonAscii.status()).isIn(400, 401);
         assertThat(nonAscii.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));

@@ -2,6 +2,7 @@ package dev.lastcall.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastcall.platform.testing.TestService;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -12,11 +13,11 @@ import org.junit.jupiter.api.Test;
 
 class IdempotencyKeyExpiryIT {
 
-    private static LedgerService service;
+    private static TestService service;
 
     @BeforeAll
     static void start() throws Exception {
-        service = LedgerService.start();
+        service = TestService.builder().module(LedgerModule::new).start();
     }
 
     @AfterAll

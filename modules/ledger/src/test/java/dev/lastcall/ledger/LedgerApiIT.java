@@ -2,6 +2,7 @@ package dev.lastcall.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastcall.platform.testing.TestService;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,12 +36,12 @@ class LedgerApiIT {
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
-    private static LedgerService service;
+    private static TestService service;
     private static Api api;
 
     @BeforeAll
     static void start() throws Exception {
-        service = LedgerService.start();
+        service = TestService.builder().module(LedgerModule::new).start();
         api = new Api(service::uri);
     }
 
@@ -502,13 +503,13 @@ class LedgerApiIT {
 
             assertThat(api.transfer("k".repeat(256), alice, bob, 10, "EUR").problem(400)).isEqualTo("invalid_request");
             assertThat(api.transfer("has space", alice, bob, 10, "EUR").problem(400)).isEqualTo("invalid_request");
-            assertThat(RawHttp.exchange(service.port(), head + "\r\nIdempotency-Key: caf\u00e9", body).problem(400))
+            assertThat(Api.raw(service.httpPort(), head + "\r\nIdempotency-Key: caf\u00e9", body).problem(400))
                     .isEqualTo("invalid_request");
-            assertThat(RawHttp.exchange(service.port(), head + "\r\nIdempotency-Key: a\tb", body).problem(400))
+            assertThat(Api.raw(service.httpPort(), head + "\r\nIdempotency-Key: a\tb", body).problem(400))
                     .isEqualTo("invalid_request");
-            assertThat(RawHttp.exchange(service.port(), head + "\r\nIdempotency-Key: one\r\nIdempotency-Key: two", body)
+            assertThat(Api.raw(service.httpPort(), head + "\r\nIdempotency-Key: one\r\nIdempotency-Key: two", body)
                     .problem(400)).isEqualTo("invalid_request");
-            assertThat(RawHttp.exchange(service.port(), head + "\r\nIdempotency-Key: " + "k".repeat(20_000), body)
+            assertThat(Api.raw(service.httpPort(), head + "\r\nIdempotency-Key: " + "k".repeat(20_000), body)
                     .problem(431)).isEqualTo("headers_too_large");
             assertThat(api.balance(bob)).isZero();
         }

@@ -2,6 +2,7 @@ package dev.lastcall.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastcall.platform.testing.TestService;
 import dev.lastcall.ledger.Api.Reply;
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -33,13 +34,13 @@ class LedgerConcurrencyIT {
     private static final int TRANSFERS_PER_CLIENT = 40;
     private static final long OPENING_BALANCE = 1_000;
 
-    private static LedgerService service;
+    private static TestService service;
     private static Api api;
     private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
 
     @BeforeAll
     static void start() throws Exception {
-        service = LedgerService.start();
+        service = TestService.builder().module(LedgerModule::new).start();
         api = new Api(service::uri);
     }
 

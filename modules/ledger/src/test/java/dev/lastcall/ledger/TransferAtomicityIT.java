@@ -2,6 +2,7 @@ package dev.lastcall.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastcall.platform.testing.TestService;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -38,12 +39,12 @@ class TransferAtomicityIT {
             CREATE TRIGGER test_refuse BEFORE INSERT ON outbox_events FOR EACH ROW EXECUTE FUNCTION test_refuse_event();
             """;
 
-    private static LedgerService service;
+    private static TestService service;
     private static Api api;
 
     @BeforeAll
     static void start() throws Exception {
-        service = LedgerService.start();
+        service = TestService.builder().module(LedgerModule::new).start();
         api = new Api(service::uri);
         service.transactions().execute(c -> {
             try (Statement sql = c.createStatement()) {

@@ -2,55 +2,61 @@ package dev.lastcall.platform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
-import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import dev.lastcall.platform.config.Settings;
-import dev.lastcall.platform.database.Database;
-import dev.lastcall.platform.database.DatabaseSettings;
-import dev.lastcall.platform.database.PooledTransactions;
 import dev.lastcall.platform.database.Transactions;
-import dev.lastcall.platform.http.HttpServer;
-import dev.lastcall.platform.http.HttpSettings;
-import dev.lastcall.platform.http.ListenerSource;
+import dev.lastcall.platform.database.internal.Database;
+import dev.lastcall.platform.database.internal.DatabaseSettings;
+import dev.lastcall.platform.database.internal.PooledTransactions;
+import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.Routes;
-import dev.lastcall.platform.http.StrictJson;
-import dev.lastcall.platform.lifecycle.Managed;
+import dev.lastcall.platform.http.internal.AdminServer;
+import dev.lastcall.platform.http.internal.ApiAccess;
+import dev.lastcall.platform.http.internal.HttpServer;
+import dev.lastcall.platform.http.internal.HttpSettings;
+import dev.lastcall.platform.http.internal.ListenerSource;
+import dev.lastcall.platform.http.internal.StrictJson;
 import dev.lastcall.platform.lifecycle.ManagedBinder;
 import dev.lastcall.platform.lifecycle.Phase;
+import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.outbox.OutboxConsumers;
 import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.scheduling.Jobs;
-import dev.lastcall.platform.scheduling.Scheduler;
-import dev.lastcall.platform.scheduling.SchedulerSettings;
+import dev.lastcall.platform.scheduling.internal.Scheduler;
+import dev.lastcall.platform.systemd.InheritedSocket;
 import dev.lastcall.platform.systemd.Notifier;
 import dev.lastcall.platform.systemd.SocketActivation;
+import java.util.Optional;
 
-/** The platform's bindings. Construct it with the loaded settings: it validates its keys at once. */
+/**
+ * The platform's bindings. Construct it with the loaded settings: it validates its keys at once,
+ * {@code api.tokens} against {@code http.host} included, and finds a socket systemd passed.
+ */
 public final class PlatformModule extends AbstractModule {
 
     private final Settings settings;
     private final HttpSettings http;
     private final ProcessSettings process;
-    private final SchedulerSettings scheduler;
     private final DatabaseSettings database;
-    private final ListenerSource listenerSource;
+    private final StopBudget stopBudget;
+    private final Optional<InheritedSocket> inheritedSocket;
 
     public PlatformModule(Settings settings) {
         this.settings = settings;
         this.http = HttpSettings.from(settings);
         this.process = ProcessSettings.from(settings);
-        this.scheduler = SchedulerSettings.from(settings);
-        this.database = DatabaseSettings.from(settings, process);
-        if (http.drainDelay().plus(http.stopTimeout()).compareTo(process.shutdownTimeout()) >= 0) {
-            throw settings.invalid("shutdown.timeout",
-                    "must exceed http.drainDelay + http.stopTimeout (%dms + %dms)".formatted(
-                            http.drainDelay().toMillis(), http.stopTimeout().toMillis()));
-        }
-        this.listenerSource = SocketActivation.detect(System.getenv());
+        this.database = DatabaseSettings.from(settings);
+        this.stopBudget = StopBudget.from(settings);
+        ApiAccess.check(settings);
+        this.inheritedSocket = SocketActivation.detect(System.getenv());
     }
 
     public ProcessSettings processSettings() {
         return process;
+    }
+
+    public StopBudget stopBudget() {
+        return stopBudget;
     }
 
     @Override
@@ -58,19 +64,23 @@ public final class PlatformModule extends AbstractModule {
         bind(Settings.class).toInstance(settings);
         bind(HttpSettings.class).toInstance(http);
         bind(ProcessSettings.class).toInstance(process);
-        bind(SchedulerSettings.class).toInstance(scheduler);
         bind(DatabaseSettings.class).toInstance(database);
+        bind(StopBudget.class).toInstance(stopBudget);
         bind(Transactions.class).to(PooledTransactions.class);
-        bind(ObjectMapper.class).toInstance(StrictJson.mapper());
-        MapBinder.newMapBinder(binder(), Phase.class, Managed.class).permitDuplicates();
+        ObjectMapper mapper = StrictJson.mapper();
+        bind(ObjectMapper.class).toInstance(mapper);
+        bind(Json.class).toInstance(new Json(mapper, http.maxRequestBody()));
         Multibinder.newSetBinder(binder(), Routes.Route.class);
         Multibinder.newSetBinder(binder(), Jobs.ScheduledJob.class);
         OutboxConsumers.of(binder());
-        ManagedBinder.of(binder()).manage(Phase.WORKERS, Scheduler.class);
         ManagedBinder.of(binder())
+                .manage(Phase.ADMIN, AdminServer.class)
                 .manage(Phase.DATABASE, Database.class)
+                .manage(Phase.WORKERS, Scheduler.class)
                 .manage(Phase.HTTP, HttpServer.class);
-        bind(ListenerSource.class).toInstance(listenerSource);
+        bind(ListenerSource.class).toInstance(inheritedSocket
+                .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
+                .orElse(ListenerSource.BIND));
         bind(Notifier.class).toInstance(Notifier.fromEnvironment(System.getenv()));
     }
 }

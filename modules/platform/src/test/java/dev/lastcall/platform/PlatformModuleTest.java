@@ -49,7 +49,7 @@ class PlatformModuleTest {
                 "LASTCALL_HTTP_STOP_TIMEOUT", "10s",
                 "LASTCALL_SHUTDOWN_TIMEOUT", "15001ms"));
 
-        assertThat(new PlatformModule(settings).processSettings().shutdownTimeout().toMillis()).isEqualTo(15_001);
+        assertThat(new PlatformModule(settings).stopBudget().total().toMillis()).isEqualTo(15_001);
     }
 
     @Test

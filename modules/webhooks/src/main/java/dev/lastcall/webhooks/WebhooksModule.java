@@ -2,7 +2,6 @@ package dev.lastcall.webhooks;
 
 import com.google.inject.AbstractModule;
 import dev.lastcall.platform.config.Settings;
-import dev.lastcall.platform.http.ApiAccess;
 import dev.lastcall.platform.http.Routes;
 import dev.lastcall.platform.outbox.OutboxConsumers;
 import dev.lastcall.platform.scheduling.JobSchedule;
@@ -22,7 +21,6 @@ public final class WebhooksModule extends AbstractModule {
 
     public WebhooksModule(Settings settings) {
         this.settings = WebhookSettings.from(settings);
-        ApiAccess.check(settings);
     }
 
     @Override

@@ -52,7 +52,7 @@ class WebhooksIT {
     Path stateDir;
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final List<TestService> services = new ArrayList<>();
+    private final List<WebhooksService> services = new ArrayList<>();
     private Receiver receiver;
 
     @BeforeAll
@@ -73,7 +73,7 @@ class WebhooksIT {
 
     @AfterEach
     void stopEverythingAndForgetSubscriptionsAndUntakenEvents() throws SQLException {
-        services.forEach(TestService::stop);
+        services.forEach(WebhooksService::stop);
         receiver.close();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
@@ -82,22 +82,22 @@ class WebhooksIT {
         }
     }
 
-    private TestService service() throws Exception {
+    private WebhooksService service() throws Exception {
         return service(Map.of());
     }
 
-    private TestService service(Map<String, String> overrides) throws Exception {
-        Map<String, String> settings = new HashMap<>(TestService.testSettings(databaseUrl,
+    private WebhooksService service(Map<String, String> overrides) throws Exception {
+        Map<String, String> settings = new HashMap<>(WebhooksService.testSettings(databaseUrl,
                 stateDir.resolve("service-" + services.size())));
         settings.putAll(overrides);
-        TestService service = TestService.start(settings);
+        WebhooksService service = WebhooksService.start(settings);
         services.add(service);
         return service;
     }
 
     /** Subscribes {@code path} of the receiver to transfers; returns the subscription id. */
-    private String subscribe(TestService service, String path, Receiver.Behaviour behaviour) throws Exception {
-        TestService.Answer created = service.post("/v1/webhooks", TRANSFERS.formatted(receiver.endpoint(path, behaviour)));
+    private String subscribe(WebhooksService service, String path, Receiver.Behaviour behaviour) throws Exception {
+        WebhooksService.Answer created = service.post("/v1/webhooks", TRANSFERS.formatted(receiver.endpoint(path, behaviour)));
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         receiver.secret(path, created.body().get("secret").asText());
         return created.body().get("id").asText();
@@ -107,8 +107,8 @@ class WebhooksIT {
         return attempt -> new Receiver.Response(status);
     }
 
-    private List<JsonNode> deliveries(TestService service, String subscription, String query) throws Exception {
-        TestService.Answer answer = service.get("/v1/webhooks/%s/deliveries%s".formatted(subscription, query));
+    private List<JsonNode> deliveries(WebhooksService service, String subscription, String query) throws Exception {
+        WebhooksService.Answer answer = service.get("/v1/webhooks/%s/deliveries%s".formatted(subscription, query));
         assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
         List<JsonNode> deliveries = new ArrayList<>();
         answer.body().get("deliveries").forEach(deliveries::add);
@@ -125,14 +125,14 @@ class WebhooksIT {
 
     @Test
     void everyCommittedEventReachesEveryMatchingSubscriptionSignedWithItsIdAndPayload() throws Exception {
-        TestService service = service();
+        WebhooksService service = service();
         String first = subscribe(service, "/first", answering(200));
         String second = subscribe(service, "/second", answering(204));
         Map<UUID, Map<String, Object>> published = new HashMap<>();
         Outbox outbox = service.get(Outbox.class);
         Transactions transactions = service.get(Transactions.class);
         for (int i = 0; i < 8; i++) {
-            Map<String, Object> transfer = TestService.transfer();
+            Map<String, Object> transfer = WebhooksService.transfer();
             published.put(transactions.execute(tx -> outbox.publish(tx, "transfer.created", transfer)), transfer);
         }
         UUID rolledBack = UUID.randomUUID();
@@ -172,12 +172,12 @@ class WebhooksIT {
 
     @Test
     void whileTheReceiverIsDownAttemptsBackOffThenTheEventIsDeliveredWhenItIsBack() throws Exception {
-        TestService service = service();
+        WebhooksService service = service();
         int port;
         try (Receiver gone = Receiver.start()) {
             port = gone.port();
         }
-        TestService.Answer created = service.post("/v1/webhooks",
+        WebhooksService.Answer created = service.post("/v1/webhooks",
                 TRANSFERS.formatted("http://127.0.0.1:%d/back".formatted(port)));
         assertThat(created.status()).isEqualTo(201);
         String subscription = created.body().get("id").asText();
@@ -209,7 +209,7 @@ class WebhooksIT {
 
     @Test
     void aReceiverThatAnswersGoneDisablesItsSubscription() throws Exception {
-        TestService service = service();
+        WebhooksService service = service();
         String subscription = subscribe(service, "/gone", answering(410));
         for (int i = 0; i < 3; i++) {
             service.publishTransfer();
@@ -235,7 +235,7 @@ class WebhooksIT {
 
     @Test
     void aDeliveryIsMarkedFailedWithItsLastErrorAfterMaxAttempts() throws Exception {
-        TestService service = service();
+        WebhooksService service = service();
         String subscription = subscribe(service, "/broken", answering(500));
         UUID event = service.publishTransfer();
 
@@ -259,7 +259,7 @@ class WebhooksIT {
     @ParameterizedTest
     @ValueSource(ints = {301, 302, 307, 308, 404})
     void anAnswerNeither2xxNor410IsNoDeliveryAndARedirectIsNotFollowed(int status) throws Exception {
-        TestService service = service();
+        WebhooksService service = service();
         String landing = receiver.endpoint("/landing", answering(200));
         String subscription = subscribe(service, "/moved", attempt -> new Receiver.Response(status, landing));
         UUID event = service.publishTransfer();
@@ -278,7 +278,7 @@ class WebhooksIT {
 
     @Test
     void aStopDuringSlowDeliveriesEndsWithinItsBudgetAndTheNextProcessDeliversEveryEvent() throws Exception {
-        TestService first = service();
+        WebhooksService first = service();
         CountDownLatch release = new CountDownLatch(1);
         String subscription = subscribe(first, "/slow", attempt -> {
             release.await(30, TimeUnit.SECONDS);
@@ -301,7 +301,7 @@ class WebhooksIT {
         release.countDown();
         await().atMost(PATIENCE).until(() -> receiver.active() == 0);
 
-        TestService second = service();
+        WebhooksService second = service();
         await().atMost(PATIENCE).untilAsserted(() ->
                 assertThat(deliveries(second, subscription, "?status=delivered")).hasSize(5));
         assertThat(ids(receiver.accepted("/slow"))).containsExactlyInAnyOrderElementsOf(strings(events));
@@ -311,7 +311,7 @@ class WebhooksIT {
     @Test
     void aRunCutByInterruptLeavesItsDeliveriesPendingUntilTheirLeaseExpires() throws Exception {
         // The scheduler's first run is an hour away: this test runs the jobs itself.
-        TestService service = service(Map.of("LASTCALL_WEBHOOKS_POLL_INTERVAL", "1h", "LASTCALL_WEBHOOKS_LEASE", "1500ms"));
+        WebhooksService service = service(Map.of("LASTCALL_WEBHOOKS_POLL_INTERVAL", "1h", "LASTCALL_WEBHOOKS_LEASE", "1500ms"));
         CountDownLatch release = new CountDownLatch(1);
         String subscription = subscribe(service, "/held", attempt -> {
             release.await(30, TimeUnit.SECONDS);
@@ -349,8 +349,8 @@ class WebhooksIT {
 
     @Test
     void twoProcessesOnOneDatabaseDeliverEveryEventExactlyOnceNeverAtTheSameTime() throws Exception {
-        TestService first = service();
-        TestService second = service();
+        WebhooksService first = service();
+        WebhooksService second = service();
         String subscription = subscribe(first, "/shared", attempt -> {
             Thread.sleep(ThreadLocalRandom.current().nextLong(10, 60));
             return new Receiver.Response(200);
@@ -371,8 +371,8 @@ class WebhooksIT {
 
     @Test
     void theApiCreatesListsShowsAndDeletesSubscriptionsAndShowsTheSecretOnlyOnce() throws Exception {
-        TestService service = service(Map.of("LASTCALL_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "false"));
-        TestService.Answer created = service.post("/v1/webhooks", TRANSFERS.formatted("https://203.0.113.7/hooks"));
+        WebhooksService service = service(Map.of("LASTCALL_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "false"));
+        WebhooksService.Answer created = service.post("/v1/webhooks", TRANSFERS.formatted("https://203.0.113.7/hooks"));
         assertThat(created.status()).isEqualTo(201);
         JsonNode body = created.body();
         String id = body.get("id").asText();
@@ -383,11 +383,11 @@ class WebhooksIT {
         assertThat(body.get("status").asText()).isEqualTo("active");
         assertThat(Instant.parse(body.get("createdAt").asText())).isBeforeOrEqualTo(Instant.now());
 
-        TestService.Answer shown = service.get("/v1/webhooks/" + id);
+        WebhooksService.Answer shown = service.get("/v1/webhooks/" + id);
         assertThat(shown.status()).isEqualTo(200);
         assertThat(shown.body().has("secret")).isFalse();
         assertThat(shown.body().get("url")).isEqualTo(body.get("url"));
-        TestService.Answer listed = service.get("/v1/webhooks");
+        WebhooksService.Answer listed = service.get("/v1/webhooks");
         assertThat(listed.body().get("webhooks")).anySatisfy(webhook -> {
             assertThat(webhook.get("id").asText()).isEqualTo(id);
             assertThat(webhook.has("secret")).isFalse();
@@ -403,7 +403,7 @@ class WebhooksIT {
 
     @Test
     void badSubscriptionsAreRefusedWithTheCodeThatSaysWhy() throws Exception {
-        TestService service = service(Map.of("LASTCALL_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "false"));
+        WebhooksService service = service(Map.of("LASTCALL_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "false"));
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put(TRANSFERS.formatted("not a url"), "400 invalid_url");
         cases.put(TRANSFERS.formatted("/relative/hooks"), "400 invalid_url");
@@ -424,7 +424,7 @@ class WebhooksIT {
         cases.put("{\"url\":42,\"events\":[\"transfer.created\"]}", "400 invalid_request");
         cases.put("[]", "400 invalid_request");
         for (Map.Entry<String, String> refused : cases.entrySet()) {
-            TestService.Answer answer = service.post("/v1/webhooks", refused.getKey());
+            WebhooksService.Answer answer = service.post("/v1/webhooks", refused.getKey());
             String[] expected = refused.getValue().split(" ");
             assertThat(answer.status() + " " + answer.body().path("code").asText())
                     .as("%s -> %s", refused.getKey(), answer.body())
@@ -432,7 +432,7 @@ class WebhooksIT {
             assertThat(answer.contentType()).contains("application/problem+json");
             assertThat(answer.body().get("status").asInt()).isEqualTo(Integer.parseInt(expected[0]));
         }
-        TestService.Answer unknownField = service.post("/v1/webhooks",
+        WebhooksService.Answer unknownField = service.post("/v1/webhooks",
                 "{\"url\":\"https://203.0.113.7/hooks\",\"events\":[\"transfer.created\"],\"secret\":\"mine\"}");
         assertThat(unknownField.body().get("detail").asText()).contains("secret");
         assertProblem(service.get("/v1/webhooks/not-a-subscription"), 404, "webhook_not_found");
@@ -443,7 +443,7 @@ class WebhooksIT {
         assertThat(service.get("/v1/webhooks").body().get("webhooks")).isEmpty();
     }
 
-    private static void assertProblem(TestService.Answer answer, int status, String code) {
+    private static void assertProblem(WebhooksService.Answer answer, int status, String code) {
         assertThat(answer.status()).as(answer.body().toString()).isEqualTo(status);
         assertThat(answer.body().get("code").asText()).isEqualTo(code);
         assertThat(answer.contentType()).contains("application/problem+json");

@@ -8,7 +8,7 @@ import java.sql.SQLException;
  */
 public final class DatabaseException extends RuntimeException {
 
-    DatabaseException(SQLException cause) {
+    public DatabaseException(SQLException cause) {
         super("database error (SQLState " + cause.getSQLState() + ")", cause);
     }
 }

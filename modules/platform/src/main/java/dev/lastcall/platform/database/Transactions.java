@@ -7,7 +7,7 @@ import java.sql.SQLException;
  * The only way a module reaches the database: one unit of work in one transaction. Serialization
  * failures and deadlocks are retried a bounded number of times, so work must be safe to run again
  * (it is: the previous attempt rolled back). While the service stops, new work is refused with
- * {@link TransactionsUnavailable} (503 with Retry-After upstream).
+ * {@link DatabaseUnavailable} (503 with Retry-After upstream).
  */
 public interface Transactions {
 

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -17,16 +15,15 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Reads request bodies strictly and writes JSON and problem responses. */
-@Singleton
 public final class Json {
 
     private final ObjectMapper mapper;
     private final long maxRequestBody;
 
-    @Inject
-    public Json(ObjectMapper mapper, HttpSettings settings) {
+    /** @param maxRequestBody {@code http.maxRequestBody}: a larger body is a 413 */
+    public Json(ObjectMapper mapper, long maxRequestBody) {
         this.mapper = mapper;
-        this.maxRequestBody = settings.maxRequestBody();
+        this.maxRequestBody = maxRequestBody;
     }
 
     public ObjectMapper mapper() {

@@ -17,6 +17,11 @@ public record Deadline(long nanoTime) {
         return nanoTime - System.nanoTime() <= 0;
     }
 
+    /** This deadline moved {@code reserve} earlier, to keep time back for what comes after. */
+    public Deadline minus(Duration reserve) {
+        return new Deadline(nanoTime - saturatedNanos(reserve));
+    }
+
     /** The earlier of this deadline and {@code duration} from now. */
     public Deadline atMost(Duration duration) {
         Deadline other = after(duration);

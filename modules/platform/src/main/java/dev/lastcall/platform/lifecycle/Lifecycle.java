@@ -30,15 +30,25 @@ public final class Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
 
     /**
-     * Even with the budget spent (an earlier component hung), a component gets this long to stop, so
-     * one that stops at once is not reported as having missed its deadline.
+     * The order of a stop: which phases stop, in which order, each cutting by which deadline. The
+     * shutdown sequence is one; {@link #stop(Deadline)} runs the plain reverse of the start.
      */
-    private static final Duration MIN_STOP_WAIT = Duration.ofMillis(100);
+    @FunctionalInterface
+    public interface StopPlan {
+        void run(PhaseStops phases) throws InterruptedException;
+    }
+
+    /** Stops the components of one phase that are still running, last started first. */
+    @FunctionalInterface
+    public interface PhaseStops {
+        void stop(Phase phase, Deadline deadline);
+    }
 
     private record Registered(Phase phase, Managed component) {}
 
     private final List<Registered> components;
-    private final List<Registered> started = new ArrayList<>();
+    /** Started and not yet stopped, in start order. */
+    private final List<Registered> running = new ArrayList<>();
     private final List<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock transitions = new ReentrantLock();
     private volatile LifecycleState state = LifecycleState.NEW;
@@ -70,11 +80,14 @@ public final class Lifecycle {
      * Starts every component in phase order. On failure the state is FAILED and the components
      * that did start are left for {@link #stop} to stop.
      *
-     * @throws StartAborted when a stop was requested meanwhile
+     * @throws StartAborted when a stop was requested before or while it ran
      */
     public void start() throws Exception {
         transitions.lock();
         try {
+            if (stopRequested) {
+                throw new StartAborted();
+            }
             if (state != LifecycleState.NEW) {
                 throw new IllegalStateException("cannot start from " + state);
             }
@@ -83,13 +96,13 @@ public final class Lifecycle {
             for (Registered registered : components) {
                 if (stopRequested) {
                     log.info("lifecycle: start aborted by a stop request after {} of {} components",
-                            started.size(), components.size());
+                            running.size(), components.size());
                     throw new StartAborted();
                 }
                 startOne(registered);
             }
             transition(LifecycleState.RUNNING);
-            log.info("lifecycle: started {} components in {}", components.size(), StopReport.seconds(since(begin)));
+            log.info("lifecycle: started {} components in {}", components.size(), Seconds.since(begin));
         } catch (StartAborted aborted) {
             throw aborted;
         } catch (Exception e) {
@@ -108,19 +121,31 @@ public final class Lifecycle {
         try {
             component.start();
         } catch (Exception e) {
-            log.error("{}: start failed after {}: {}", component.name(), StopReport.seconds(since(begin)), e.toString());
+            log.error("{}: start failed after {}: {}", component.name(), Seconds.since(begin), e.toString());
             throw e;
         }
-        started.add(registered);
-        log.info("{}: started in {}", component.name(), StopReport.seconds(since(begin)));
+        running.add(registered);
+        log.info("{}: started in {}", component.name(), Seconds.since(begin));
+    }
+
+    /** Stops everything that started, last phase first, each component cutting by {@code deadline}. */
+    public StopReport stop(Deadline deadline) {
+        return stop(deadline, phases -> {
+            for (Phase phase : List.of(Phase.values()).reversed()) {
+                phases.stop(phase, deadline);
+            }
+        });
     }
 
     /**
-     * Stops what started, last first, each within the deadline. Safe to call from any thread, any
-     * number of times, also while {@link #start} runs: start then gives up before its next
-     * component.
+     * Turns the state to STOPPING, runs {@code plan}, then turns it to STOPPED and reports what the
+     * plan stopped. Components the plan leaves running stay running until {@link #stopRemaining}.
+     * Safe to call from any thread, any number of times, also while {@link #start} runs: start then
+     * gives up before its next component.
+     *
+     * @param end no component's stop is waited for past this (or {@link StopBudget#MIN_STOP_WAIT})
      */
-    public StopReport stop(Deadline deadline) {
+    public StopReport stop(Deadline end, StopPlan plan) {
         stopRequested = true;
         transitions.lock();
         try {
@@ -139,10 +164,13 @@ public final class Lifecycle {
             long begin = System.nanoTime();
             List<ComponentStop> stops = new ArrayList<>();
             List<Throwable> errors = new ArrayList<>();
-            for (Registered registered : started.reversed()) {
-                stops.add(stopOne(registered, deadline, errors));
+            try {
+                plan.run((phase, deadline) -> stopPhase(phase, deadline, end, stops, errors));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                errors.add(e);
             }
-            stopReport = new StopReport(stops, errors, since(begin));
+            stopReport = new StopReport(stops, errors, Duration.ofNanos(System.nanoTime() - begin));
             if (!failedBefore) {
                 transition(LifecycleState.STOPPED);
             }
@@ -152,35 +180,67 @@ public final class Lifecycle {
         }
     }
 
-    private ComponentStop stopOne(Registered registered, Deadline deadline, List<Throwable> errors) {
+    /** Stops what a {@link #stop(Deadline, StopPlan) plan} left running, outside the report. */
+    public void stopRemaining(Deadline deadline) {
+        transitions.lock();
+        try {
+            List<Throwable> ignored = new ArrayList<>();
+            for (Registered registered : List.copyOf(running).reversed()) {
+                stopOne(registered, deadline, deadline, ignored);
+            }
+        } finally {
+            transitions.unlock();
+        }
+    }
+
+    /** Whether a component of {@code phase} started and has not been stopped. */
+    public boolean running(Phase phase) {
+        transitions.lock();
+        try {
+            return running.stream().anyMatch(r -> r.phase() == phase);
+        } finally {
+            transitions.unlock();
+        }
+    }
+
+    private void stopPhase(Phase phase, Deadline deadline, Deadline end, List<ComponentStop> stops,
+            List<Throwable> errors) {
+        for (Registered registered : List.copyOf(running).reversed()) {
+            if (registered.phase() == phase) {
+                stops.add(stopOne(registered, deadline, end, errors));
+            }
+        }
+    }
+
+    private ComponentStop stopOne(Registered registered, Deadline deadline, Deadline end, List<Throwable> errors) {
+        running.remove(registered);
         Managed component = registered.component();
         long begin = System.nanoTime();
-        log.info("{}: stopping, {} left", component.name(), StopReport.seconds(deadline.remaining()));
+        log.info("{}: stopping, {} left", component.name(), Seconds.of(deadline.remaining()));
         for (LifecycleListener listener : listeners) {
             try {
-                listener.componentStopping(component.name(), registered.phase());
+                listener.componentStopping(component);
             } catch (RuntimeException e) {
                 log.warn("lifecycle: listener {} failed on stopping {}", listener, component.name(), e);
             }
         }
-        FutureTask<StopResult> task = new FutureTask<>(() -> {
-            component.stop(deadline);
-            return component.stopResult();
-        });
+        FutureTask<StopResult> task = new FutureTask<>(() -> component.stop(deadline));
         Thread.ofPlatform().name("stop-" + component.name()).daemon().start(task);
         try {
-            StopResult result = task.get(Math.max(deadline.remaining().toNanos(), MIN_STOP_WAIT.toNanos()), TimeUnit.NANOSECONDS);
+            long wait = Math.max(Math.max(end.remaining().toNanos(), deadline.remaining().toNanos()),
+                    StopBudget.MIN_STOP_WAIT.toNanos());
+            StopResult result = task.get(wait, TimeUnit.NANOSECONDS);
             Outcome outcome = result.complete() ? Outcome.COMPLETE : Outcome.CUT;
-            log.info("{}: stopped in {}{}", component.name(), StopReport.seconds(since(begin)),
+            log.info("{}: stopped in {}{}", component.name(), Seconds.since(begin),
                     result.summary().isEmpty() ? "" : " (" + result.summary() + ")");
             return new ComponentStop(component.name(), registered.phase(), since(begin), outcome, result.summary());
         } catch (TimeoutException e) {
             log.warn("{}: stop missed its deadline after {}; moving on without it",
-                    component.name(), StopReport.seconds(since(begin)));
+                    component.name(), Seconds.since(begin));
             errors.add(new TimeoutException(component.name() + " missed its stop deadline"));
             return new ComponentStop(component.name(), registered.phase(), since(begin), Outcome.MISSED_DEADLINE, "");
         } catch (ExecutionException e) {
-            log.error("{}: stop failed after {}", component.name(), StopReport.seconds(since(begin)), e.getCause());
+            log.error("{}: stop failed after {}", component.name(), Seconds.since(begin), e.getCause());
             errors.add(e.getCause());
             return new ComponentStop(component.name(), registered.phase(), since(begin), Outcome.FAILED,
                     String.valueOf(e.getCause().getMessage()));

@@ -5,6 +5,6 @@ public interface LifecycleListener {
 
     void stateChanged(LifecycleState from, LifecycleState to);
 
-    /** A component's stop is about to begin. */
-    default void componentStopping(String component, Phase phase) {}
+    /** {@code component}'s stop is about to begin. */
+    default void componentStopping(Managed component) {}
 }

@@ -5,15 +5,19 @@ public interface Managed {
 
     void start() throws Exception;
 
-    /** Stops the component; must return by the deadline, cutting whatever is left at that point. */
-    void stop(Deadline deadline) throws Exception;
+    /**
+     * Stops the component: by {@code deadline} it cuts whatever is left, and returns soon after.
+     *
+     * @return what the stop achieved, for the one-line shutdown report
+     */
+    StopResult stop(Deadline deadline) throws Exception;
 
     default String name() {
         return getClass().getSimpleName();
     }
 
-    /** What the last stop achieved, for the one-line shutdown report. */
-    default StopResult stopResult() {
-        return StopResult.complete("");
+    /** What the component is doing while it stops, for systemd's status line; asked every second. */
+    default String stopStatus() {
+        return "stopping " + name();
     }
 }

@@ -32,7 +32,7 @@ public record StopReport(List<ComponentStop> components, List<Throwable> errors,
         return "stopped in %s: %s".formatted(seconds(took), parts.isEmpty() ? "nothing was running" : parts);
     }
 
-    static String seconds(Duration duration) {
-        return "%.3fs".formatted(duration.toNanos() / 1e9);
+    private static String seconds(Duration duration) {
+        return Seconds.of(duration);
     }
 }

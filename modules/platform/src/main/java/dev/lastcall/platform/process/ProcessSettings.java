@@ -1,13 +1,11 @@
 package dev.lastcall.platform.process;
 
 import dev.lastcall.platform.config.Settings;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 
-/** The process-wide keys: {@code shutdown.timeout}, {@code state.dir}, {@code log.level}. */
-public record ProcessSettings(Duration shutdownTimeout, Path stateDir, String logLevel) {
+/** The process-wide key {@code log.level}; the stop's timeouts are in {@link dev.lastcall.platform.lifecycle.StopBudget}. */
+public record ProcessSettings(String logLevel) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -16,6 +14,6 @@ public record ProcessSettings(Duration shutdownTimeout, Path stateDir, String lo
         if (!LEVELS.contains(level)) {
             throw settings.invalid("log.level", "must be one of " + String.join(", ", LEVELS.stream().sorted().toList()));
         }
-        return new ProcessSettings(settings.positiveDuration("shutdown.timeout"), settings.path("state.dir"), level);
+        return new ProcessSettings(level);
     }
 }

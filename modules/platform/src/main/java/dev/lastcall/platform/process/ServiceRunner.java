@@ -1,9 +1,13 @@
 package dev.lastcall.platform.process;
 
-import dev.lastcall.platform.http.AdminServer;
-import dev.lastcall.platform.http.HttpServer;
+import dev.lastcall.platform.http.internal.AdminServer;
+import dev.lastcall.platform.http.internal.HttpServer;
+import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.lifecycle.Lifecycle;
+import dev.lastcall.platform.lifecycle.Seconds;
 import dev.lastcall.platform.lifecycle.StartAborted;
+import dev.lastcall.platform.lifecycle.StartFailure;
+import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.systemd.SystemdNotifications;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -12,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the service: installs the one shutdown path, opens the admin port, starts the lifecycle,
+ * Runs the service: installs the one shutdown path, starts the lifecycle (the admin port first),
  * says it is ready, then waits for the stop. Whatever fails at start ends the process with its
  * documented exit status after stopping what had started.
  */
@@ -21,27 +25,28 @@ public final class ServiceRunner {
     private static final Logger log = LoggerFactory.getLogger(ServiceRunner.class);
 
     private final Lifecycle lifecycle;
+    private final ShutdownSequence sequence;
+    private final StopBudget budget;
     private final AdminServer admin;
     private final HttpServer http;
-    private final ProcessSettings settings;
     private final SystemdNotifications systemd;
 
     @Inject
-    ServiceRunner(Lifecycle lifecycle, AdminServer admin, HttpServer http, ProcessSettings settings,
+    ServiceRunner(Lifecycle lifecycle, ShutdownSequence sequence, StopBudget budget, AdminServer admin, HttpServer http,
             SystemdNotifications systemd) {
         this.lifecycle = lifecycle;
+        this.sequence = sequence;
+        this.budget = budget;
         this.admin = admin;
         this.http = http;
-        this.settings = settings;
         this.systemd = systemd;
     }
 
     public void run() throws InterruptedException {
-        ShutdownCoordinator shutdown = new ShutdownCoordinator(lifecycle, settings.shutdownTimeout(), admin::stop);
+        ShutdownCoordinator shutdown = new ShutdownCoordinator(sequence, budget);
         shutdown.install();
         systemd.attach();
         try {
-            admin.start();
             lifecycle.start();
         } catch (StartAborted aborted) {
             shutdown.awaitStop();
@@ -53,7 +58,7 @@ public final class ServiceRunner {
             log.error("start failed: {}", oneLine(e));
             shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
         }
-        log.info("ready in {}s: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
+        log.info("ready in {}: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
         systemd.ready("ready: http on port %d, admin on port %d".formatted(http.port(), admin.port()));
         shutdown.awaitStop();
     }
@@ -68,7 +73,7 @@ public final class ServiceRunner {
 
     private static String sinceProcessStart() {
         return ProcessHandle.current().info().startInstant()
-                .map(start -> "%.3f".formatted(Duration.between(start, Instant.now()).toNanos() / 1e9))
-                .orElse("?");
+                .map(start -> Seconds.of(Duration.between(start, Instant.now())))
+                .orElse("?s");
     }
 }

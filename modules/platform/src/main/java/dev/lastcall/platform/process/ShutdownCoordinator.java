@@ -2,58 +2,87 @@ package dev.lastcall.platform.process;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.lastcall.platform.lifecycle.Deadline;
-import dev.lastcall.platform.lifecycle.Lifecycle;
-import dev.lastcall.platform.lifecycle.StopReport;
+import dev.lastcall.platform.lifecycle.ExitStatus;
+import dev.lastcall.platform.lifecycle.Seconds;
+import dev.lastcall.platform.lifecycle.StopBudget;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
  * Owns the process's end. SIGTERM and SIGINT start the JVM's shutdown, and the single shutdown hook
- * registered here drives {@link Lifecycle#stop} within {@code shutdown.timeout}, logs the one-line
- * report and halts with the exit status. A second SIGTERM is logged and ignored; a second SIGINT
- * halts at once. A stop still running past its budget gets a thread dump and a halt.
+ * registered here runs the {@link ShutdownSequence} within {@code shutdown.timeout} and halts with
+ * its exit status. A second SIGTERM is logged and ignored; a second SIGINT halts at once. A stop
+ * still running past its budget gets a thread dump and a halt.
  */
 public final class ShutdownCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(ShutdownCoordinator.class);
 
-    /** Time after the budget for writing the report before the watchdog halts. */
-    private static final Duration REPORT_GRACE = Duration.ofSeconds(1);
+    /** The stop the hook runs: {@link ShutdownSequence#run}. */
+    @FunctionalInterface
+    interface Stop {
+        ExitStatus run(Deadline deadline, ExitStatus startStatus);
+    }
 
-    private final Lifecycle lifecycle;
-    private final Duration budget;
-    private final Runnable beforeExit;
-    private final AtomicReference<String> requestedBy = new AtomicReference<>();
+    /** How the process ends; tests record the calls instead. */
+    interface ProcessExit {
+        /** Begins the JVM's shutdown, which runs the hook, as {@link System#exit} does. */
+        void exit(ExitStatus status);
+
+        /** Ends the process at once, after flushing the log, as {@link Runtime#halt} does. */
+        void halt(ExitStatus status);
+
+        ProcessExit JVM = new ProcessExit() {
+            @Override
+            public void exit(ExitStatus status) {
+                System.exit(status.code());
+            }
+
+            @Override
+            public void halt(ExitStatus status) {
+                if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+                    context.stop();
+                }
+                Runtime.getRuntime().halt(status.code());
+            }
+        };
+    }
+
+    private final Stop stop;
+    private final StopBudget budget;
+    private final ProcessExit process;
+    private final AtomicReference<@Nullable String> requestedBy = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ExitStatus startStatus = ExitStatus.OK;
 
-    /**
-     * @param beforeExit runs after the lifecycle stopped and the report is logged, e.g. to close the
-     *     admin port that answered health during the drain
-     */
-    public ShutdownCoordinator(Lifecycle lifecycle, Duration budget, Runnable beforeExit) {
-        this.lifecycle = lifecycle;
+    public ShutdownCoordinator(ShutdownSequence sequence, StopBudget budget) {
+        this((deadline, startStatus) -> sequence.run(deadline, startStatus).status(), budget, ProcessExit.JVM);
+    }
+
+    ShutdownCoordinator(Stop stop, StopBudget budget, ProcessExit process) {
+        this.stop = stop;
         this.budget = budget;
-        this.beforeExit = beforeExit;
+        this.process = process;
     }
 
     /** Installs the signal handlers and the one shutdown hook. Call before anything starts. */
     public void install() {
-        handle("TERM");
-        handle("INT");
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(this::shutDown));
+        Signal.handle(new Signal("TERM"), signal -> onSignal(signal.getName()));
+        Signal.handle(new Signal("INT"), signal -> onSignal(signal.getName()));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(this::runHook));
     }
 
     /** Ends the process after a failed start: stops what started, then exits with {@code status}. */
     public void exitAfterFailedStart(ExitStatus status) {
         startStatus = status;
         requestedBy.compareAndSet(null, "failed start");
-        System.exit(status.code());
+        process.exit(status);
     }
 
     /** Blocks the caller until the process is about to exit. */
@@ -61,44 +90,31 @@ public final class ShutdownCoordinator {
         stopped.await();
     }
 
-    private void handle(String signal) {
-        Signal.handle(new Signal(signal), this::onSignal);
-    }
-
-    private void onSignal(Signal signal) {
-        String name = "SIG" + signal.getName();
+    /** @param signal the signal's name without {@code SIG}: {@code TERM} or {@code INT} */
+    void onSignal(String signal) {
+        String name = "SIG" + signal;
         if (requestedBy.compareAndSet(null, name)) {
             log.info("{} received: stopping", name);
-            System.exit(ExitStatus.OK.code());
+            process.exit(ExitStatus.OK);
             return;
         }
-        if ("INT".equals(signal.getName())) {
+        if ("INT".equals(signal)) {
             log.warn("{} received again during the stop: halting now", name);
-            flushLogs();
-            Runtime.getRuntime().halt(ExitStatus.INTERRUPTED.code());
+            process.halt(ExitStatus.INTERRUPTED);
+            return;
         }
         log.info("{} received during the stop (requested by {}): already stopping, ignored", name, requestedBy.get());
     }
 
-    private void shutDown() {
+    /** The shutdown hook's body: the stop, then a halt with its status (halt is what sets a status from a hook). */
+    void runHook() {
         requestedBy.compareAndSet(null, "JVM shutdown");
-        Deadline deadline = Deadline.after(budget);
-        startWatchdog(budget.plus(REPORT_GRACE));
-        log.info("stop requested by {}: shutdown budget {}s", requestedBy.get(), budget.toMillis() / 1000.0);
-        StopReport report = lifecycle.stop(deadline);
-        ExitStatus status = startStatus != ExitStatus.OK
-                ? startStatus
-                : report.complete() ? ExitStatus.OK : ExitStatus.STOP_CUT;
-        log.info("{}; exit {}", report.summary(), status.code());
-        try {
-            beforeExit.run();
-        } catch (RuntimeException e) {
-            log.warn("before exit: {}", e.toString());
-        }
+        Deadline deadline = budget.begin();
+        startWatchdog(budget.hangsAfter());
+        log.info("stop requested by {}: shutdown budget {}", requestedBy.get(), Seconds.of(budget.total()));
+        ExitStatus status = stop.run(deadline, startStatus);
         stopped.countDown();
-        flushLogs();
-        // halt, not exit: we are the shutdown hook, and halt is what sets a status from here
-        Runtime.getRuntime().halt(status.code());
+        process.halt(status);
     }
 
     private void startWatchdog(Duration after) {
@@ -110,16 +126,9 @@ public final class ShutdownCoordinator {
             } catch (InterruptedException e) {
                 return;
             }
-            log.error("stop still running {}s after it began, past shutdown.timeout: halting. Threads:\n{}",
-                    after.toMillis() / 1000.0, ThreadDump.ofAllThreads());
-            flushLogs();
-            Runtime.getRuntime().halt(ExitStatus.STOP_HUNG.code());
+            log.error("stop still running {} after it began, past shutdown.timeout: halting. Threads:\n{}",
+                    Seconds.of(after), ThreadDump.ofAllThreads());
+            process.halt(ExitStatus.STOP_HUNG);
         });
-    }
-
-    private static void flushLogs() {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.stop();
-        }
     }
 }

@@ -26,7 +26,7 @@ public record JobSchedule(Duration delay, Duration jitter) {
         return new JobSchedule(delay, value);
     }
 
-    Duration nextDelay() {
+    public Duration nextDelay() {
         long jitterNanos = jitter.toNanos();
         return jitterNanos == 0 ? delay : delay.plusNanos(ThreadLocalRandom.current().nextLong(jitterNanos + 1));
     }

@@ -1,7 +1,6 @@
 package dev.lastcall.platform.systemd;
 
 import dev.lastcall.platform.config.ConfigError;
-import dev.lastcall.platform.http.ListenerSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,29 +34,29 @@ public final class SocketActivation {
     private SocketActivation() {}
 
     /**
-     * Where this process's public listener comes from.
+     * The public listener systemd passed, or empty when {@code http.host:http.port} is to be bound.
      *
      * @throws ConfigError when systemd indicates a socket that cannot be used
      */
-    public static ListenerSource detect(Map<String, String> environment) {
+    public static Optional<InheritedSocket> detect(Map<String, String> environment) {
         if (!Libc.isLinux()) {
-            return ListenerSource.BIND;
+            return Optional.empty();
         }
         if (passedByListenFds(environment, ProcessHandle.current().pid())) {
             String origin = "fd %d (LISTEN_FDS)".formatted(FIRST_PASSED_FD);
             problem(FIRST_PASSED_FD).ifPresent(problem -> {
                 throw new ConfigError("socket activation: systemd passed %s, but it is %s".formatted(origin, problem));
             });
-            return new InheritedListener(FIRST_PASSED_FD, origin);
+            return Optional.of(new InheritedSocket(FIRST_PASSED_FD, origin));
         }
         if (stdinIsListening()) {
             String origin = "stdin (StandardInput=socket)";
             problem(STDIN).ifPresent(problem -> {
                 throw new ConfigError("socket activation: systemd passed %s, but it is %s".formatted(origin, problem));
             });
-            return new InheritedListener(STDIN, origin);
+            return Optional.of(new InheritedSocket(STDIN, origin));
         }
-        return ListenerSource.BIND;
+        return Optional.empty();
     }
 
     /**

@@ -1,10 +1,9 @@
 package dev.lastcall.platform.systemd;
 
-import dev.lastcall.platform.http.HttpServer;
 import dev.lastcall.platform.lifecycle.Lifecycle;
 import dev.lastcall.platform.lifecycle.LifecycleListener;
 import dev.lastcall.platform.lifecycle.LifecycleState;
-import dev.lastcall.platform.lifecycle.Phase;
+import dev.lastcall.platform.lifecycle.Managed;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -13,16 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps systemd told about the lifecycle: {@code STATUS=starting}, {@code READY=1} (from {@link
- * #ready}), {@code STOPPING=1} when the stop begins, then a {@code STATUS=} line per component
- * ("draining: 12 requests in flight", "stopping database") and, every second in which the stop
- * made progress, {@code EXTEND_TIMEOUT_USEC=}; a stop that stalls stops extending, so systemd's
+ * #ready}), {@code STOPPING=1} (from {@link #stopping}), then the {@link Managed#stopStatus} of the
+ * component the stop waits on ("draining: 12 requests in flight", "stopping database") and, every
+ * second in which that status changed, {@code EXTEND_TIMEOUT_USEC=}; a stop that stalls stops extending, so systemd's
  * {@code TimeoutStopSec} still applies. With {@code WATCHDOG_USEC} set, pings {@code WATCHDOG=1}
  * every half of it while the lifecycle has not failed. Does nothing without {@code NOTIFY_SOCKET}.
  */
@@ -35,29 +33,24 @@ public final class SystemdNotifications implements LifecycleListener {
     /** Each extension covers this many progress intervals, so one late tick does no harm. */
     private static final int INTERVALS_PER_EXTENSION = 3;
 
-    private record Stopping(String component, Phase phase) {}
-
     private final Notifier notifier;
     private final Lifecycle lifecycle;
-    private final LongSupplier inFlight;
     private final Optional<Duration> watchdogInterval;
     private final Duration progressInterval;
     private @Nullable ScheduledExecutorService timer;
     private @Nullable ScheduledFuture<?> progress;
-    private volatile @Nullable Stopping stopping;
+    private volatile @Nullable Managed stopping;
     private String statusAtLastTick = "";
 
     @Inject
-    SystemdNotifications(Notifier notifier, Lifecycle lifecycle, HttpServer http) {
-        this(notifier, lifecycle, http::inFlight,
-                Watchdog.pingInterval(System.getenv(), ProcessHandle.current().pid()), PROGRESS_INTERVAL);
+    SystemdNotifications(Notifier notifier, Lifecycle lifecycle) {
+        this(notifier, lifecycle, Watchdog.pingInterval(System.getenv(), ProcessHandle.current().pid()), PROGRESS_INTERVAL);
     }
 
-    SystemdNotifications(Notifier notifier, Lifecycle lifecycle, LongSupplier inFlight,
-            Optional<Duration> watchdogInterval, Duration progressInterval) {
+    SystemdNotifications(Notifier notifier, Lifecycle lifecycle, Optional<Duration> watchdogInterval,
+            Duration progressInterval) {
         this.notifier = notifier;
         this.lifecycle = lifecycle;
-        this.inFlight = inFlight;
         this.watchdogInterval = watchdogInterval;
         this.progressInterval = progressInterval;
     }
@@ -82,14 +75,16 @@ public final class SystemdNotifications implements LifecycleListener {
         notifier.ready(status);
     }
 
+    /** {@code STOPPING=1}: the stop has begun; from now on, its progress is reported. */
+    public void stopping() {
+        notifier.stopping("stopping");
+        followStop();
+    }
+
     @Override
     public void stateChanged(LifecycleState from, LifecycleState to) {
         switch (to) {
             case STARTING -> notifier.status("starting");
-            case STOPPING -> {
-                notifier.stopping("stopping");
-                followStop();
-            }
             case STOPPED -> {
                 endFollowingStop();
                 notifier.status("stopped");
@@ -99,13 +94,14 @@ public final class SystemdNotifications implements LifecycleListener {
                 Throwable failure = lifecycle.failure();
                 notifier.status(failure == null ? "failed" : "failed: " + failure.getMessage());
             }
-            case NEW, RUNNING -> {}
+            case NEW, RUNNING, STOPPING -> {}
         }
     }
 
+    /** The stop now waits on {@code component}: its {@link Managed#stopStatus} is the status. */
     @Override
-    public void componentStopping(String component, Phase phase) {
-        stopping = new Stopping(component, phase);
+    public void componentStopping(Managed component) {
+        stopping = component;
         notifier.status(stopStatus());
     }
 
@@ -135,15 +131,8 @@ public final class SystemdNotifications implements LifecycleListener {
     }
 
     private String stopStatus() {
-        Stopping current = stopping;
-        if (current == null) {
-            return "stopping";
-        }
-        if (current.phase() == Phase.HTTP) {
-            long requests = inFlight.getAsLong();
-            return "draining: %d %s in flight".formatted(requests, requests == 1 ? "request" : "requests");
-        }
-        return "stopping " + current.component();
+        Managed current = stopping;
+        return current == null ? "stopping" : current.stopStatus();
     }
 
     private void pingWatchdog() {

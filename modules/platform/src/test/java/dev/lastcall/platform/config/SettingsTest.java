@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
-import dev.lastcall.platform.http.HttpSettings;
+import dev.lastcall.platform.http.internal.HttpSettings;
+import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.process.ProcessSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,9 +37,11 @@ class SettingsTest {
         HttpSettings http = HttpSettings.from(settings);
         ProcessSettings process = ProcessSettings.from(settings);
 
-        assertThat(http).isEqualTo(new HttpSettings("127.0.0.1", 8080, Duration.ofSeconds(30), Duration.ZERO,
-                Duration.ofSeconds(20), 1024 * 1024, "127.0.0.1", 8081));
-        assertThat(process).isEqualTo(new ProcessSettings(Duration.ofSeconds(30), Path.of("./var"), "INFO"));
+        assertThat(http).isEqualTo(new HttpSettings("127.0.0.1", 8080, Duration.ofSeconds(30), 1024 * 1024, "127.0.0.1", 8081));
+        assertThat(process).isEqualTo(new ProcessSettings("INFO"));
+        assertThat(StopBudget.from(settings)).isEqualTo(new StopBudget(Duration.ofSeconds(30), Duration.ZERO,
+                Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(5)));
+        assertThat(settings.path("state.dir")).isEqualTo(Path.of("./var"));
     }
 
     @Test
@@ -148,7 +151,7 @@ class SettingsTest {
         Path file = write("bad.conf", "\n\nhttp.drainDelay = soon\n");
         Settings settings = Settings.load(Optional.of(file), NO_ENVIRONMENT);
 
-        assertThatThrownBy(() -> HttpSettings.from(settings))
+        assertThatThrownBy(() -> StopBudget.from(settings))
                 .isInstanceOf(ConfigError.class)
                 .hasMessageStartingWith("http.drainDelay: ")
                 .hasMessageContaining(file.toString() + ": 3");
@@ -158,7 +161,7 @@ class SettingsTest {
     void aNegativeDurationFailsNamingTheKey() {
         Settings settings = Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_STOP_TIMEOUT", "-5s"));
 
-        assertThatThrownBy(() -> HttpSettings.from(settings))
+        assertThatThrownBy(() -> StopBudget.from(settings))
                 .isInstanceOf(ConfigError.class)
                 .hasMessageStartingWith("http.stopTimeout: ")
                 .hasMessageContaining("negative")

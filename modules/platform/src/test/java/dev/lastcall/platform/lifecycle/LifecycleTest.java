@@ -292,7 +292,7 @@ class LifecycleTest {
         assertThat(report.components()).isEmpty();
         assertThat(report.complete()).isTrue();
         assertThat(lifecycle.state()).isEqualTo(LifecycleState.STOPPED);
-        assertThatThrownBy(lifecycle::start).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(lifecycle::start).isInstanceOf(StartAborted.class);
         assertThat(events).isEmpty();
     }
 
@@ -300,7 +300,8 @@ class LifecycleTest {
     void aStopThatCutsWorkMakesTheReportIncomplete() {
         Managed cutting = new RecordingComponent("cutting", events) {
             @Override
-            public StopResult stopResult() {
+            public StopResult stop(Deadline deadline) throws Exception {
+                super.stop(deadline);
                 return StopResult.cut("1 request cut");
             }
         };
@@ -343,8 +344,9 @@ class LifecycleTest {
         }
 
         @Override
-        public void stop(Deadline deadline) throws Exception {
+        public StopResult stop(Deadline deadline) throws Exception {
             events.add("stop:" + name);
+            return StopResult.complete("");
         }
 
         @Override
@@ -387,7 +389,7 @@ class LifecycleTest {
         }
 
         @Override
-        public void stop(Deadline deadline) throws Exception {
+        public StopResult stop(Deadline deadline) throws Exception {
             super.stop(deadline);
             throw cause;
         }
@@ -403,10 +405,11 @@ class LifecycleTest {
         }
 
         @Override
-        public void stop(Deadline deadline) throws Exception {
+        public StopResult stop(Deadline deadline) throws Exception {
             super.stop(deadline);
             stopping.countDown();
             release.await();
+            return StopResult.complete("");
         }
     }
 
@@ -420,9 +423,10 @@ class LifecycleTest {
         }
 
         @Override
-        public void stop(Deadline deadline) throws Exception {
+        public StopResult stop(Deadline deadline) throws Exception {
             super.stop(deadline);
             Thread.sleep(takes);
+            return StopResult.complete("");
         }
     }
 

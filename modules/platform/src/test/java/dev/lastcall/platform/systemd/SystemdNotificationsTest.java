@@ -7,6 +7,7 @@ import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.Lifecycle;
 import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.Phase;
+import dev.lastcall.platform.lifecycle.StopResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,23 +31,34 @@ class SystemdNotificationsTest {
     @TempDir
     Path dir;
 
-    /** A component that does nothing but can be told how to stop. */
-    private record Component(String name, Stop stop) implements Managed {
+    /** A component that does nothing but can be told how to stop and what it says while it stops. */
+    private record Component(String name, Stop stop, Supplier<String> status) implements Managed {
 
         interface Stop {
             void run() throws Exception;
         }
 
         static Component quiet(String name) {
-            return new Component(name, () -> {});
+            return new Component(name, () -> {}, () -> "stopping " + name);
+        }
+
+        static Component draining(LongSupplier inFlight, Stop stop) {
+            return new Component("http", stop, () -> "draining: %d %s in flight".formatted(
+                    inFlight.getAsLong(), inFlight.getAsLong() == 1 ? "request" : "requests"));
         }
 
         @Override
         public void start() {}
 
         @Override
-        public void stop(Deadline deadline) throws Exception {
+        public StopResult stop(Deadline deadline) throws Exception {
             stop.run();
+            return StopResult.complete("");
+        }
+
+        @Override
+        public String stopStatus() {
+            return status.get();
         }
     }
 
@@ -55,7 +69,9 @@ class SystemdNotificationsTest {
         }
 
         @Override
-        public void stop(Deadline deadline) {}
+        public StopResult stop(Deadline deadline) {
+            return StopResult.complete("");
+        }
     }
 
     @Test
@@ -63,13 +79,15 @@ class SystemdNotificationsTest {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(
                     Phase.DATABASE, Set.of(Component.quiet("database")),
-                    Phase.HTTP, Set.of(Component.quiet("http"))));
-            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle, () -> 12,
+                    Phase.HTTP, Set.of(Component.draining(() -> 12, () -> {}))));
+            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle,
                     Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
 
             notifications.attach();
             lifecycle.start();
             notifications.ready("ready: http on port 8080, admin on port 8081");
+            // the shutdown sequence's first step
+            notifications.stopping();
             lifecycle.stop(Deadline.after(WAIT));
 
             assertThat(systemd.drain(QUIET)).containsExactly(
@@ -86,7 +104,7 @@ class SystemdNotificationsTest {
     void tellsWhyTheStartFailed() {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.HTTP, Set.of(new FailStart())));
-            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle, () -> 0,
+            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle,
                     Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
 
             notifications.attach();
@@ -101,7 +119,7 @@ class SystemdNotificationsTest {
         Duration tick = Duration.ofMillis(200);
         AtomicLong inFlight = new AtomicLong(5);
         List<Long> changedAt = new ArrayList<>();
-        Component draining = new Component("http", () -> {
+        Component draining = Component.draining(inFlight::get, () -> {
             for (long left = 4; left >= 1; left--) {
                 Thread.sleep(tick.multipliedBy(3).dividedBy(2));
                 inFlight.set(left);
@@ -111,14 +129,17 @@ class SystemdNotificationsTest {
         });
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.HTTP, Set.of(draining)));
-            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle, inFlight::get,
+            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle,
                     Optional.empty(), tick);
             notifications.attach();
             lifecycle.start();
 
             List<Long> extendedAt = new ArrayList<>();
             List<String> extensions = new ArrayList<>();
-            Thread stop = Thread.ofPlatform().start(() -> lifecycle.stop(Deadline.after(WAIT)));
+            Thread stop = Thread.ofPlatform().start(() -> {
+                notifications.stopping();
+                lifecycle.stop(Deadline.after(WAIT));
+            });
             for (Optional<String> next = systemd.next(WAIT); next.isPresent() && !next.get().equals("STATUS=stopped");
                     next = systemd.next(WAIT)) {
                 if (next.get().contains("EXTEND_TIMEOUT_USEC=")) {
@@ -140,7 +161,7 @@ class SystemdNotificationsTest {
     void pingsTheWatchdogUntilTheLifecycleFails() {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.HTTP, Set.of(new FailStart())));
-            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle, () -> 0,
+            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle,
                     Optional.of(Duration.ofMillis(50)), UNTESTED_PROGRESS_INTERVAL);
 
             notifications.attach();

@@ -1,0 +1,224 @@
+package dev.lastcall.platform.database.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lastcall.platform.lifecycle.Deadline;
+import dev.lastcall.platform.lifecycle.ExitStatus;
+import dev.lastcall.platform.lifecycle.Managed;
+import dev.lastcall.platform.lifecycle.Seconds;
+import dev.lastcall.platform.lifecycle.StartFailure;
+import dev.lastcall.platform.lifecycle.StopResult;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database, a lifecycle component of phase DATABASE. Start: the embedded PostgreSQL when
+ * {@code db.url} is empty, the pool, Flyway's migrations, then {@link Transactions} opens. Stop
+ * (DESIGN.md, step 5): refuse new work, wait for open transactions until the deadline, abort only
+ * what outlives it, close the pool, then stop the embedded server.
+ * A start that fails half way undoes itself, since the lifecycle stops only what started.
+ */
+public final class Database implements Managed {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private static final Duration LONGEST_VALIDATION = Duration.ofSeconds(5);
+    private static final String POOL_NAME = "lastcall";
+    private static final String MIGRATIONS = "classpath:db/migration";
+
+    private final DatabaseSettings settings;
+    private final PooledTransactions transactions;
+    private final String migrations;
+    private @Nullable EmbeddedPostgresServer embedded;
+    private @Nullable HikariDataSource pool;
+
+    @Inject
+    Database(DatabaseSettings settings, PooledTransactions transactions) {
+        this(settings, transactions, MIGRATIONS);
+    }
+
+    /** @param migrations where Flyway finds the migrations: {@code db/migration} but in tests */
+    Database(DatabaseSettings settings, PooledTransactions transactions, String migrations) {
+        this.settings = settings;
+        this.transactions = transactions;
+        this.migrations = migrations;
+    }
+
+    @Override
+    public String name() {
+        return "database";
+    }
+
+    @Override
+    public void start() throws Exception {
+        try {
+            String url = settings.url();
+            String user = settings.user();
+            String password = settings.password();
+            if (settings.embedded()) {
+                long begin = System.nanoTime();
+                EmbeddedPostgresServer server = EmbeddedPostgresServer.start(settings.embeddedHome(), settings.poolSize());
+                embedded = server;
+                url = server.jdbcUrl();
+                user = EmbeddedPostgresServer.USER;
+                password = "";
+                log.info("database: embedded PostgreSQL at {}, data in {}, started in {}",
+                        url, server.dataDirectory(), Seconds.since(begin));
+            }
+            HikariDataSource connected = connect(url, user, password);
+            pool = connected;
+            migrate(unpooled(url, user, password), migrations);
+            transactions.open(connected);
+        } catch (Exception | Error e) {
+            closeAfterFailedStart();
+            throw e;
+        }
+    }
+
+    /** The pool, for tests that must look at the database from outside {@link Transactions}. */
+    DataSource dataSource() {
+        return Objects.requireNonNull(pool, "database not started");
+    }
+
+    private HikariDataSource connect(String url, String user, String password) throws StartFailure {
+        long begin = System.nanoTime();
+        Duration timeout = settings.connectTimeout();
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(POOL_NAME);
+        config.setJdbcUrl(url);
+        if (!user.isEmpty()) {
+            config.setUsername(user);
+        }
+        if (!password.isEmpty()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(settings.poolSize());
+        // Transactions commits each unit of work itself; autocommit would commit it statement by statement.
+        config.setAutoCommit(false);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setConnectionTimeout(timeout.toMillis());
+        config.setValidationTimeout(Math.min(timeout.toMillis(), LONGEST_VALIDATION.toMillis()));
+        config.setInitializationFailTimeout(timeout.toMillis());
+        String timeoutSeconds = String.valueOf(timeoutSeconds());
+        config.addDataSourceProperty("connectTimeout", timeoutSeconds);
+        config.addDataSourceProperty("loginTimeout", timeoutSeconds);
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", POOL_NAME);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            String reason = SqlStates.sqlCause(e).map(Throwable::getMessage).orElseGet(() -> Failures.oneLine(e));
+            throw new StartFailure(ExitStatus.DATABASE_UNREACHABLE,
+                    "database unreachable at %s: %s".formatted(JdbcUrls.withoutPassword(url), reason.replace('\n', ' ')), e);
+        }
+        log.info("database: pool of {} connections to {} ({}) in {}",
+                settings.poolSize(), JdbcUrls.withoutPassword(url), serverVersion(dataSource), Seconds.since(begin));
+        return dataSource;
+    }
+
+    /** Flyway's own connections, so that migrating needs no room in the pool (it takes two at once). */
+    private DataSource unpooled(String url, String user, String password) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url);
+        if (!user.isEmpty()) {
+            dataSource.setUser(user);
+        }
+        if (!password.isEmpty()) {
+            dataSource.setPassword(password);
+        }
+        dataSource.setConnectTimeout(timeoutSeconds());
+        dataSource.setLoginTimeout(timeoutSeconds());
+        dataSource.setApplicationName(POOL_NAME + "-migrations");
+        return dataSource;
+    }
+
+    /** The driver counts its timeouts in whole seconds. */
+    private int timeoutSeconds() {
+        return (int) Math.max(1, (settings.connectTimeout().toMillis() + 999) / 1000);
+    }
+
+    private static String serverVersion(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return "PostgreSQL " + connection.getMetaData().getDatabaseProductVersion();
+        } catch (SQLException e) {
+            return "version unknown: " + e.getMessage();
+        }
+    }
+
+    private static void migrate(DataSource dataSource, String migrations) throws StartFailure {
+        long begin = System.nanoTime();
+        MigrateResult result;
+        try {
+            result = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(migrations)
+                    .failOnMissingLocations(false)
+                    .validateMigrationNaming(true)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StartFailure(ExitStatus.START_FAILED,
+                    "database migration failed: " + Failures.oneLine(e), e);
+        }
+        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+        log.info("database: schema at version {}, {} migrations applied in {}",
+                version == null ? "none" : version, result.migrationsExecuted, Seconds.since(begin));
+    }
+
+    /** @param deadline when transactions still open are rolled back; the pool closes right after */
+    @Override
+    public StopResult stop(Deadline deadline) throws Exception {
+        long begin = System.nanoTime();
+        PooledTransactions.Drain drain;
+        try {
+            drain = transactions.drain(deadline);
+        } finally {
+            try {
+                closePool(begin);
+            } finally {
+                stopEmbedded(begin);
+            }
+        }
+        String summary = "%d transactions finished, %d rolled back, pool closed".formatted(drain.finished(), drain.aborted());
+        return drain.aborted() == 0 ? StopResult.complete(summary) : StopResult.cut(summary);
+    }
+
+    private void closePool(long begin) {
+        HikariDataSource closing = pool;
+        if (closing != null) {
+            closing.close();
+            log.info("database: pool closed after {}", Seconds.since(begin));
+        }
+    }
+
+    private void stopEmbedded(long begin) {
+        EmbeddedPostgresServer server = embedded;
+        if (server != null) {
+            server.stop();
+            log.info("database: embedded PostgreSQL stopped after {}", Seconds.since(begin));
+        }
+    }
+
+    private void closeAfterFailedStart() {
+        long begin = System.nanoTime();
+        try {
+            closePool(begin);
+        } catch (RuntimeException e) {
+            log.warn("database: closing the pool after the failed start failed: {}", e.toString());
+        } finally {
+            stopEmbedded(begin);
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package dev.lastcall.platform.database.internal;
+
+import dev.lastcall.platform.database.DatabaseException;
+import dev.lastcall.platform.database.DatabaseUnavailable;
+import dev.lastcall.platform.database.Transactions;
+import dev.lastcall.platform.lifecycle.Deadline;
+import dev.lastcall.platform.lifecycle.Seconds;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Transactions} over the pool: each unit of work gets one connection and one transaction
+ * (READ COMMITTED, as the pool hands connections out), is retried on deadlocks and serialization
+ * failures, and is counted while it runs, so that {@link #drain} can wait for it at stop.
+ */
+@Singleton
+public final class PooledTransactions implements Transactions {
+
+    private static final Logger log = LoggerFactory.getLogger(PooledTransactions.class);
+
+    static final int MAX_ATTEMPTS = 10;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
+    private static final Duration LONGEST_BACKOFF = Duration.ofMillis(200);
+
+    private enum State { NOT_STARTED, OPEN, CLOSED }
+
+    /** One call of {@link #execute}, across its attempts. Its fields are guarded by {@code lock}. */
+    private static final class Unit {
+        @Nullable Connection connection;
+        boolean aborted;
+    }
+
+    /**
+     * How the drain went: units that finished by the deadline, and units aborted at it, none of
+     * whose work is committed (short of a commit already on its way to the server).
+     */
+    record Drain(int finished, int aborted) {}
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition unitLeft = lock.newCondition();
+    private final Set<Unit> open = new HashSet<>();
+    private State state = State.NOT_STARTED;
+    private @Nullable DataSource dataSource;
+
+    PooledTransactions() {}
+
+    /** Units of work running now, retries included. */
+    public int openTransactions() {
+        lock.lock();
+        try {
+            return open.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts accepting work on connections from {@code pool}, whose connections have autocommit off. */
+    void open(DataSource pool) {
+        lock.lock();
+        try {
+            if (state != State.NOT_STARTED) {
+                throw new IllegalStateException("transactions already " + state);
+            }
+            dataSource = pool;
+            state = State.OPEN;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public <T> T execute(Work<T> work) {
+        Unit unit = admit();
+        try {
+            return withRetries(work, unit);
+        } finally {
+            leave(unit);
+        }
+    }
+
+    private <T> T withRetries(Work<T> work, Unit unit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                T result = once(work, unit);
+                log.debug("transactions: committed on attempt {}", attempt);
+                return result;
+            } catch (SQLException | RuntimeException failure) {
+                if (aborted(unit)) {
+                    throw new DatabaseUnavailable("the service is stopping: the transaction was rolled back");
+                }
+                Optional<SQLException> sql = SqlStates.sqlCause(failure);
+                if (sql.isEmpty()) {
+                    throw (RuntimeException) failure;
+                }
+                Optional<String> retryReason = SqlStates.retryReason(sql.get());
+                if (retryReason.isPresent() && attempt < MAX_ATTEMPTS) {
+                    Duration pause = backoff(attempt);
+                    log.debug("transactions: {} on attempt {} of {}; retrying in {}ms",
+                            retryReason.get(), attempt, MAX_ATTEMPTS, pause.toMillis());
+                    sleep(pause);
+                    continue;
+                }
+                if (retryReason.isPresent()) {
+                    log.warn("transactions: {} on each of {} attempts; giving up", retryReason.get(), MAX_ATTEMPTS);
+                    throw new DatabaseUnavailable("the database is busy; try again");
+                }
+                if (SqlStates.databaseUnavailable(sql.get())) {
+                    log.warn("transactions: database unavailable: {}", sql.get().toString());
+                    throw new DatabaseUnavailable("the database is unavailable");
+                }
+                if (failure instanceof RuntimeException unchecked) {
+                    throw unchecked;
+                }
+                throw new DatabaseException(sql.get());
+            }
+        }
+    }
+
+    private <T> T once(Work<T> work, Unit unit) throws SQLException {
+        Connection connection = dataSource().getConnection();
+        T result;
+        try {
+            result = committed(work, unit, connection);
+        } catch (Throwable failure) {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        }
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException e) {
+            // The work committed: a connection that fails on its way back to the pool must not undo that answer.
+            log.warn("transactions: returning a connection after a commit failed: {}", e.toString());
+        }
+        return result;
+    }
+
+    private <T> T committed(Work<T> work, Unit unit, Connection connection) throws SQLException {
+        attach(unit, connection);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (Throwable failure) {
+            try {
+                connection.rollback();
+            } catch (SQLException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        } finally {
+            detach(unit);
+        }
+    }
+
+    /**
+     * Refuses new work, waits until {@code deadline} for open units, then aborts what is left: its
+     * connections are cancelled and closed under it, so PostgreSQL rolls their transactions back.
+     */
+    Drain drain(Deadline deadline) throws InterruptedException {
+        long begin = System.nanoTime();
+        List<Unit> late = new ArrayList<>();
+        int openAtStart;
+        lock.lock();
+        try {
+            state = State.CLOSED;
+            openAtStart = open.size();
+            log.info("transactions: refusing new work; waiting up to {} for {} open",
+                    Seconds.of(deadline.remaining()), openAtStart);
+            while (!open.isEmpty() && !deadline.hasExpired()) {
+                unitLeft.awaitNanos(deadline.remaining().toNanos());
+            }
+            for (Unit unit : open) {
+                unit.aborted = true;
+                late.add(unit);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (late.isEmpty()) {
+            log.info("transactions: {} open finished after {}", openAtStart, Seconds.since(begin));
+            return new Drain(openAtStart, 0);
+        }
+        log.warn("transactions: {} still open after {}: aborting them (they roll back)", late.size(), Seconds.since(begin));
+        for (Unit unit : late) {
+            @Nullable Connection connection = connectionOf(unit);
+            if (connection != null) {
+                abort(connection);
+            }
+        }
+        log.info("transactions: {} aborted after {}", late.size(), Seconds.since(begin));
+        return new Drain(openAtStart - late.size(), late.size());
+    }
+
+    /** Stops the running statement, then closes the socket: the server rolls the transaction back. */
+    private static void abort(Connection connection) {
+        try {
+            connection.unwrap(PGConnection.class).cancelQuery();
+        } catch (SQLException | RuntimeException e) {
+            log.debug("transactions: cancel failed: {}", e.toString());
+        }
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("transactions: abort failed: {}", e.toString());
+        }
+    }
+
+    private Unit admit() {
+        Unit unit = new Unit();
+        lock.lock();
+        try {
+            switch (state) {
+                case NOT_STARTED -> throw new DatabaseUnavailable("the database is not started yet");
+                case CLOSED -> throw new DatabaseUnavailable("the service is stopping");
+                case OPEN -> open.add(unit);
+            }
+            return unit;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void leave(Unit unit) {
+        lock.lock();
+        try {
+            open.remove(unit);
+            unitLeft.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void attach(Unit unit, Connection connection) {
+        lock.lock();
+        try {
+            if (unit.aborted) {
+                throw new DatabaseUnavailable("the service is stopping");
+            }
+            unit.connection = connection;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void detach(Unit unit) {
+        lock.lock();
+        try {
+            unit.connection = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean aborted(Unit unit) {
+        lock.lock();
+        try {
+            return unit.aborted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private @Nullable Connection connectionOf(Unit unit) {
+        lock.lock();
+        try {
+            return unit.connection;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private DataSource dataSource() {
+        lock.lock();
+        try {
+            if (dataSource == null) {
+                throw new DatabaseUnavailable("the database is not started yet");
+            }
+            return dataSource;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A random pause between half and all of a ceiling that doubles with each attempt. */
+    private static Duration backoff(int attempt) {
+        long ceiling = Math.min(LONGEST_BACKOFF.toNanos(), FIRST_BACKOFF.toNanos() << Math.min(attempt - 1, 20));
+        return Duration.ofNanos(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseUnavailable("interrupted while retrying");
+        }
+    }
+
+}

@@ -1,0 +1,293 @@
+package dev.lastcall.platform.http.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lastcall.platform.http.Json;
+import dev.lastcall.platform.http.Routes.Route;
+import dev.lastcall.platform.lifecycle.Deadline;
+import dev.lastcall.platform.lifecycle.Managed;
+import dev.lastcall.platform.lifecycle.Seconds;
+import dev.lastcall.platform.lifecycle.StopBudget;
+import dev.lastcall.platform.lifecycle.StopResult;
+import jakarta.inject.Inject;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public HTTP server. Its stop has two steps: {@link #drainDelay}, in which every response
+ * gets {@code Connection: close}; then {@link #stop}, the drain: the listener closes and in-flight
+ * requests get until the deadline to finish, while new requests on kept-alive connections get 503
+ * (the first request on a connection accepted before the close is still served); then the
+ * remaining, idle connections close. No connection the listener accepted is closed without an
+ * answer, so with a socket that systemd holds, no client notices the stop.
+ */
+public final class HttpServer implements Managed {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    /** Leave each connection's idle timeout as it is when the drain starts; see {@link #stop}. */
+    private static final long KEEP_IDLE_TIMEOUT = -1;
+    /** How long a connection accepted just before the listener closed may take to send its first request. */
+    private static final Duration FIRST_REQUEST_WAIT = Duration.ofSeconds(1);
+    private static final Duration CONNECTION_POLL = Duration.ofMillis(5);
+
+    private final HttpSettings settings;
+    private final Set<Route> routes;
+    private final Json json;
+    private final ObjectMapper mapper;
+    private final ListenerSource listenerSource;
+    private final ApiAccess access;
+    private final StopBudget budget;
+    private final ConnectionClosing connectionClosing = new ConnectionClosing();
+    private final StatisticsHandler statistics = new StatisticsHandler();
+    private final GracefulHandler graceful = new GracefulDrain();
+    private final AcceptedConnections accepted = new AcceptedConnections();
+    private @Nullable Server server;
+    private @Nullable ServerConnector connector;
+    /** Requests finished and in flight when the stop began: the drained count is taken from there. */
+    private long totalAtStop = -1;
+    private long activeAtStop;
+
+    @Inject
+    HttpServer(HttpSettings settings, Set<Route> routes, Json json, ObjectMapper mapper, ListenerSource listenerSource,
+            ApiAccess access, StopBudget budget) {
+        this.settings = settings;
+        this.routes = routes;
+        this.json = json;
+        this.mapper = mapper;
+        this.listenerSource = listenerSource;
+        this.access = access;
+        this.budget = budget;
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public void start() throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("http");
+        threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("http-request-"));
+        Server jetty = new Server(threads);
+        jetty.setStopAtShutdown(false);
+        jetty.setStopTimeout(budget.httpDrain().toMillis());
+        jetty.setErrorHandler(new ProblemErrorHandler(mapper, connectionClosing));
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // No acceptor thread: one selector accepts, so the listener can close between two accepts
+        // (see closeBetweenAccepts); a blocking acceptor, interrupted by Jetty's shutdown just as it
+        // accepts, would leave that connection unanswered.
+        ServerConnector listener = new ServerConnector(jetty, 0, 1, new HttpConnectionFactory(http));
+        accepted.watch(listener);
+        listener.setName("public");
+        listener.setIdleTimeout(settings.idleTimeout().toMillis());
+        // Jetty's default (1s) would cut a slow in-flight upload as soon as the drain begins.
+        listener.setShutdownIdleTimeout(KEEP_IDLE_TIMEOUT);
+        graceful.setShutdownIdleTimeout(KEEP_IDLE_TIMEOUT);
+        Optional<ServerSocketChannel> inherited = listenerSource.inherited();
+        if (inherited.isPresent()) {
+            listener.open(inherited.get());
+        } else {
+            listener.setHost(settings.host());
+            listener.setPort(settings.port());
+        }
+        jetty.addConnector(listener);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addFilter(new FilterHolder(new ProblemFilter(json, connectionClosing)), "/*",
+                EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new ApiAccessFilter(access, json)), ApiAccess.PATH_SPEC,
+                EnumSet.of(DispatcherType.REQUEST));
+        if (access.open() && routes.stream().anyMatch(route -> route.pathSpec().startsWith(ApiAccess.PREFIX))) {
+            log.warn("http: api.tokens is empty, so the API under /v1 is open to anyone who can reach {}", settings.host());
+        }
+        for (Route route : routes) {
+            context.addServlet(new ServletHolder(route.servlet()), route.pathSpec());
+        }
+        SizeLimitHandler sizeLimit = new SizeLimitHandler(settings.maxRequestBody(), -1);
+        sizeLimit.setHandler(context);
+        connectionClosing.setHandler(sizeLimit);
+        statistics.setHandler(connectionClosing);
+        graceful.setHandler(statistics);
+        jetty.setHandler(graceful);
+
+        server = jetty;
+        connector = listener;
+        jetty.start();
+        // the address actually listened on: with socket activation it is systemd's, not http.host
+        InetSocketAddress address = (InetSocketAddress) ((ServerSocketChannel) listener.getTransport()).getLocalAddress();
+        log.info("http: listening on {}:{} ({} routes)", address.getAddress().getHostAddress(), port(), routes.size());
+    }
+
+    /** The bound port, useful when {@code http.port} is 0. */
+    public int port() {
+        return connector == null ? -1 : connector.getLocalPort();
+    }
+
+    /** Requests that have started and not yet completed. */
+    public long inFlight() {
+        return statistics.getRequestsActive();
+    }
+
+    @Override
+    public String stopStatus() {
+        long requests = inFlight();
+        return "draining: %d %s in flight".formatted(requests, requests == 1 ? "request" : "requests");
+    }
+
+    /**
+     * DESIGN.md step 2: until {@code end}, the listener stays open and requests are served as usual,
+     * but every response carries {@code Connection: close}, so a proxy retires its pooled
+     * connections instead of racing the close of an idle one. Does nothing if the server never started.
+     */
+    public void drainDelay(Deadline end) throws InterruptedException {
+        if (server == null) {
+            return;
+        }
+        stopBegins();
+        Duration delay = end.remaining();
+        if (!delay.isZero()) {
+            log.info("http: drain delay {}: serving with Connection: close, {} in flight", Seconds.of(delay), inFlight());
+            Thread.sleep(delay);
+        }
+    }
+
+    /** DESIGN.md step 3, the drain: in-flight requests get until {@code drainDeadline}, then they are cut. */
+    @Override
+    public StopResult stop(Deadline drainDeadline) throws Exception {
+        Server jetty = server;
+        ServerConnector listener = connector;
+        if (jetty == null || listener == null) {
+            return StopResult.complete("");
+        }
+        stopBegins();
+        log.info("http: listener closed, draining {} in-flight requests for up to {}",
+                inFlight(), Seconds.of(drainDeadline.remaining()));
+        closeBetweenAccepts(listener, drainDeadline);
+        listener.shutdown();
+        awaitWhile(() -> accepted.anyWithoutRequest(listener), drainDeadline.atMost(FIRST_REQUEST_WAIT));
+        boolean drained = awaitInFlight(drainDeadline);
+        // a request read just as the drain began may still be on its way to a handler
+        awaitWhile(() -> accepted.anyUnanswered(listener), drainDeadline);
+        long cut = statistics.getRequestsActive();
+        // What is left is idle keep-alive connections (or, past the deadline, requests we cut).
+        listener.getConnectedEndPoints().forEach(EndPoint::close);
+        // Jetty's own graceful wait would only repeat ours; after a cut it would wait for requests we just failed.
+        jetty.setStopTimeout(drained ? Math.max(1, drainDeadline.remaining().toMillis()) : 0);
+        jetty.stop();
+
+        long completed = statistics.getRequestTotal() - totalAtStop + activeAtStop - cut;
+        String summary = "%d requests drained, %d cut".formatted(completed, cut);
+        return drained && cut == 0 ? StopResult.complete(summary) : StopResult.cut(summary);
+    }
+
+    /** From the stop's first step on, every response says {@code Connection: close}. */
+    private synchronized void stopBegins() {
+        if (totalAtStop < 0) {
+            totalAtStop = statistics.getRequestTotal();
+            activeAtStop = statistics.getRequestsActive();
+            connectionClosing.closeEveryConnection();
+        }
+    }
+
+    /**
+     * Closes the listening channel on the selector thread that accepts from it, between two rounds
+     * of accepts. Closed from another thread, Jetty's accept loop (12.1) fails on the closed channel
+     * and closes the connection it accepted just before, resetting that client. Connections the
+     * kernel completed since the selector last accepted are accepted first: closing the channel
+     * would reset them too, after their clients (a proxy) may have sent a request it cannot retry.
+     * With an inherited socket, only this process's copy closes and later connections wait in
+     * systemd's backlog for the next process.
+     */
+    private static void closeBetweenAccepts(ServerConnector listener, Deadline deadline) throws Exception {
+        ServerSocketChannel channel = (ServerSocketChannel) listener.getTransport();
+        CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
+        // one selector (see start), so it is the one the acceptor is registered with
+        ManagedSelector selector = listener.getSelectorManager().getBean(ManagedSelector.class);
+        selector.submit(ignored -> {
+            try {
+                try {
+                    acceptWaiting(listener, channel);
+                } finally {
+                    channel.close();
+                }
+                closed.complete(null);
+            } catch (IOException | RuntimeException e) {
+                closed.completeExceptionally(e);
+            }
+        });
+        try {
+            closed.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("http: the selector did not close the listener in time; closing it from here");
+            channel.close();
+        }
+    }
+
+    /** Hands Jetty, as its own accept loop would, every connection waiting in the channel's backlog. */
+    private static void acceptWaiting(ServerConnector listener, ServerSocketChannel channel) throws IOException {
+        // non-blocking: with no acceptor thread Jetty configures the channel for its selector
+        for (SocketChannel waiting = channel.accept(); waiting != null; waiting = channel.accept()) {
+            waiting.configureBlocking(false);
+            waiting.setOption(StandardSocketOptions.TCP_NODELAY, listener.getAcceptedTcpNoDelay());
+            listener.getSelectorManager().accept(waiting);
+        }
+    }
+
+    /**
+     * Waits, at most until the deadline, for connections to leave a state in which closing them
+     * would reset a client: accepted before the listener closed but without a request yet (its
+     * first request is served, see {@link GracefulDrain}), or with a request not yet answered.
+     */
+    private static void awaitWhile(BooleanSupplier connectionsOweAnswers, Deadline deadline) throws InterruptedException {
+        while (!deadline.hasExpired() && connectionsOweAnswers.getAsBoolean()) {
+            Thread.sleep(CONNECTION_POLL);
+        }
+    }
+
+    private boolean awaitInFlight(Deadline deadline) throws InterruptedException {
+        try {
+            graceful.shutdown().get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            log.warn("http: {} requests still in flight at the stop timeout; cutting them", inFlight());
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("http: drain failed: {}", e.getCause().toString());
+            return false;
+        }
+    }
+
+}

@@ -1,0 +1,147 @@
+package dev.lastcall.platform.scheduling.internal;
+
+import dev.lastcall.platform.lifecycle.Deadline;
+import dev.lastcall.platform.lifecycle.Managed;
+import dev.lastcall.platform.lifecycle.StopBudget;
+import dev.lastcall.platform.lifecycle.StopResult;
+import dev.lastcall.platform.scheduling.Jobs.ScheduledJob;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every registered job on its own thread at its fixed delay; a job never overlaps itself. A
+ * failing run is logged with the job's name and the job runs again at its next tick.
+ *
+ * <p>Stop: no new run starts; a run in progress gets until the deadline to finish, then its
+ * thread is interrupted, and one that still does not end is left behind.
+ */
+public final class Scheduler implements Managed {
+
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+    private final Set<ScheduledJob> jobs;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private List<Worker> workers = List.of();
+
+    @Inject
+    Scheduler(Set<ScheduledJob> jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public String name() {
+        return "workers";
+    }
+
+    @Override
+    public void start() {
+        workers = jobs.stream().map(Worker::new).toList();
+        workers.forEach(Worker::start);
+        log.info("workers: {} jobs scheduled: {}", workers.size(),
+                jobs.stream().map(j -> j.name() + " every " + j.schedule().delay().toMillis() + "ms").toList());
+    }
+
+    @Override
+    public StopResult stop(Deadline deadline) throws InterruptedException {
+        stopping.countDown();
+        long running = workers.stream().filter(Worker::running).count();
+        log.info("workers: no new runs; waiting for {} running jobs", running);
+        for (Worker worker : workers) {
+            worker.join(deadline);
+        }
+        int interrupted = 0;
+        for (Worker worker : workers) {
+            if (worker.isAlive()) {
+                log.warn("workers: job {} still running at its deadline: interrupting it", worker.job.name());
+                worker.interrupt();
+                interrupted++;
+            }
+        }
+        int abandoned = 0;
+        Deadline interruptedBy = Deadline.after(StopBudget.INTERRUPTED_JOB_WAIT);
+        for (Worker worker : workers) {
+            worker.join(interruptedBy);
+            if (worker.isAlive()) {
+                log.warn("workers: job {} ignored its interrupt; leaving it behind", worker.job.name());
+                abandoned++;
+            }
+        }
+        String summary = "%d jobs, %d runs finished during stop, %d interrupted%s".formatted(
+                workers.size(), running - interrupted, interrupted, abandoned == 0 ? "" : ", " + abandoned + " abandoned");
+        return interrupted == 0 ? StopResult.complete(summary) : StopResult.cut(summary);
+    }
+
+    /** One job's loop on its own thread, so a run can never overlap the next. */
+    private final class Worker {
+
+        private final ScheduledJob job;
+        private final Thread thread;
+        private volatile boolean running;
+
+        Worker(ScheduledJob job) {
+            this.job = job;
+            this.thread = Thread.ofPlatform().name("job-" + job.name()).unstarted(this::loop);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        boolean running() {
+            return running;
+        }
+
+        boolean isAlive() {
+            return thread.isAlive();
+        }
+
+        void interrupt() {
+            thread.interrupt();
+        }
+
+        void join(Deadline deadline) throws InterruptedException {
+            long nanos = deadline.remaining().toNanos();
+            if (nanos > 0) {
+                thread.join(Duration.ofNanos(nanos));
+            }
+        }
+
+        private void loop() {
+            try {
+                while (!stopping.await(job.schedule().nextDelay().toNanos(), TimeUnit.NANOSECONDS)) {
+                    runOnce();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void runOnce() {
+            running = true;
+            long begin = System.nanoTime();
+            try {
+                job.job().run();
+                log.debug("job {}: run finished in {}ms", job.name(), (System.nanoTime() - begin) / 1_000_000);
+            } catch (InterruptedException e) {
+                log.warn("job {}: run interrupted after {}ms; its work will be redone", job.name(),
+                        (System.nanoTime() - begin) / 1_000_000);
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    log.warn("job {}: run interrupted after {}ms ({}); its work will be redone", job.name(),
+                            (System.nanoTime() - begin) / 1_000_000, e.toString());
+                } else {
+                    log.warn("job {}: run failed; retrying at the next tick", job.name(), e);
+                }
+            } finally {
+                running = false;
+            }
+        }
+    }
+}
