@@ -24,7 +24,6 @@ import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.scheduling.Jobs;
 import dev.lastcall.platform.scheduling.internal.Scheduler;
 import dev.lastcall.platform.systemd.InheritedSocket;
-import dev.lastcall.platform.systemd.Notifier;
 import dev.lastcall.platform.systemd.SocketActivation;
 import java.util.Optional;
 
@@ -81,6 +80,5 @@ public final class PlatformModule extends AbstractModule {
         bind(ListenerSource.class).toInstance(inheritedSocket
                 .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
                 .orElse(ListenerSource.BIND));
-        bind(Notifier.class).toInstance(Notifier.fromEnvironment(System.getenv()));
     }
 }

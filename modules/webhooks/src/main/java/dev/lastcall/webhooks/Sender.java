@@ -1,6 +1,7 @@
 package dev.lastcall.webhooks;
 
 import dev.lastcall.platform.lifecycle.Deadline;
+import dev.lastcall.platform.lifecycle.Seconds;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -94,9 +95,9 @@ final class Sender {
                     ? "HTTP %d (redirects are not followed)".formatted(status)
                     : "HTTP " + status);
         } catch (HttpConnectTimeoutException e) {
-            return new Outcome.Failed(null, "no connection within " + seconds(requestTimeout));
+            return new Outcome.Failed(null, "no connection within " + Seconds.of(requestTimeout));
         } catch (HttpTimeoutException e) {
-            return new Outcome.Failed(null, "no response within " + seconds(requestTimeout));
+            return new Outcome.Failed(null, "no response within " + Seconds.of(requestTimeout));
         } catch (ConnectException e) {
             return new Outcome.Failed(null, "connection failed: " + reason(e, "no connection to " + url.getAuthority()));
         } catch (IOException e) {
@@ -112,9 +113,5 @@ final class Sender {
             }
         }
         return otherwise;
-    }
-
-    private static String seconds(Duration duration) {
-        return duration.toMillis() / 1000.0 + "s";
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Starts components phase by phase and stops only those that started, in reverse. A stop that
@@ -180,13 +181,16 @@ public final class Lifecycle {
         }
     }
 
-    /** Stops what a {@link #stop(Deadline, StopPlan) plan} left running, outside the report. */
+    /**
+     * Stops what a {@link #stop(Deadline, StopPlan) plan} left running, outside the report and
+     * quietly (at DEBUG, listeners not told), so the report stays the stop's last word.
+     */
     public void stopRemaining(Deadline deadline) {
         transitions.lock();
         try {
             List<Throwable> ignored = new ArrayList<>();
             for (Registered registered : List.copyOf(running).reversed()) {
-                stopOne(registered, deadline, deadline, ignored);
+                stopOne(registered, deadline, deadline, ignored, false);
             }
         } finally {
             transitions.unlock();
@@ -207,17 +211,19 @@ public final class Lifecycle {
             List<Throwable> errors) {
         for (Registered registered : List.copyOf(running).reversed()) {
             if (registered.phase() == phase) {
-                stops.add(stopOne(registered, deadline, end, errors));
+                stops.add(stopOne(registered, deadline, end, errors, true));
             }
         }
     }
 
-    private ComponentStop stopOne(Registered registered, Deadline deadline, Deadline end, List<Throwable> errors) {
+    private ComponentStop stopOne(Registered registered, Deadline deadline, Deadline end, List<Throwable> errors,
+            boolean reported) {
         running.remove(registered);
         Managed component = registered.component();
         long begin = System.nanoTime();
-        log.info("{}: stopping, {} left", component.name(), Seconds.of(deadline.remaining()));
-        for (LifecycleListener listener : listeners) {
+        Level progress = reported ? Level.INFO : Level.DEBUG;
+        log.atLevel(progress).log("{}: stopping, {} left", component.name(), Seconds.of(deadline.remaining()));
+        for (LifecycleListener listener : reported ? listeners : List.<LifecycleListener>of()) {
             try {
                 listener.componentStopping(component);
             } catch (RuntimeException e) {
@@ -231,7 +237,7 @@ public final class Lifecycle {
                     StopBudget.MIN_STOP_WAIT.toNanos());
             StopResult result = task.get(wait, TimeUnit.NANOSECONDS);
             Outcome outcome = result.complete() ? Outcome.COMPLETE : Outcome.CUT;
-            log.info("{}: stopped in {}{}", component.name(), Seconds.since(begin),
+            log.atLevel(progress).log("{}: stopped in {}{}", component.name(), Seconds.since(begin),
                     result.summary().isEmpty() ? "" : " (" + result.summary() + ")");
             return new ComponentStop(component.name(), registered.phase(), since(begin), outcome, result.summary());
         } catch (TimeoutException e) {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * failed send is logged once at WARN and never thrown: systemd's view of the service must not
  * stop the service.
  */
-public final class Notifier {
+final class Notifier {
 
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 

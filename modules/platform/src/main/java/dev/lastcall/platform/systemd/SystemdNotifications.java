@@ -43,8 +43,9 @@ public final class SystemdNotifications implements LifecycleListener {
     private String statusAtLastTick = "";
 
     @Inject
-    SystemdNotifications(Notifier notifier, Lifecycle lifecycle) {
-        this(notifier, lifecycle, Watchdog.pingInterval(System.getenv(), ProcessHandle.current().pid()), PROGRESS_INTERVAL);
+    SystemdNotifications(Lifecycle lifecycle) {
+        this(Notifier.fromEnvironment(System.getenv()), lifecycle,
+                Watchdog.pingInterval(System.getenv(), ProcessHandle.current().pid()), PROGRESS_INTERVAL);
     }
 
     SystemdNotifications(Notifier notifier, Lifecycle lifecycle, Optional<Duration> watchdogInterval,
