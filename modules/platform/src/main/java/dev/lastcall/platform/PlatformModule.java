@@ -10,6 +10,7 @@ import dev.lastcall.platform.database.internal.DatabaseSettings;
 import dev.lastcall.platform.database.internal.PooledTransactions;
 import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.Routes;
+import dev.lastcall.platform.http.internal.AdminEndpoint;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.ApiAccess;
 import dev.lastcall.platform.http.internal.HttpServer;
@@ -70,6 +71,7 @@ public final class PlatformModule extends AbstractModule {
         bind(ObjectMapper.class).toInstance(mapper);
         bind(Json.class).toInstance(new Json(mapper, http.maxRequestBody()));
         Multibinder.newSetBinder(binder(), Routes.Route.class);
+        Multibinder.newSetBinder(binder(), AdminEndpoint.class);
         Multibinder.newSetBinder(binder(), Jobs.ScheduledJob.class);
         OutboxConsumers.of(binder());
         ManagedBinder.of(binder())

@@ -9,6 +9,10 @@ import dev.lastcall.platform.lifecycle.StopResult;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -23,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin port: {@code GET /health/live} and {@code GET /health/ready}. It is its own Jetty
+ * The admin port: {@code GET /health/live}, {@code GET /health/ready} and whatever other {@link
+ * AdminEndpoint}s are bound. It is its own Jetty
  * server in the lifecycle's first phase ({@link Phase#ADMIN}): it starts before everything and
  * the shutdown sequence stops it after its report, so an operator can watch a drain to its end.
  */
@@ -33,19 +38,26 @@ public final class AdminServer implements Managed {
     private static final int MAX_THREADS = 8;
 
     private final HttpSettings settings;
-    /** A provider: the lifecycle is made of the components, this one among them. */
-    private final Provider<Lifecycle> lifecycle;
-    private final HttpServer http;
     private final ObjectMapper mapper;
+    private final Map<String, AdminEndpoint> endpoints = new TreeMap<>();
     private @Nullable Server server;
     private @Nullable ServerConnector connector;
 
+    /** @param lifecycle a provider: the lifecycle is made of the components, this one among them */
     @Inject
-    AdminServer(HttpSettings settings, Provider<Lifecycle> lifecycle, HttpServer http, ObjectMapper mapper) {
+    AdminServer(HttpSettings settings, Provider<Lifecycle> lifecycle, HttpServer http, ObjectMapper mapper,
+            Set<AdminEndpoint> more) {
         this.settings = settings;
-        this.lifecycle = lifecycle;
-        this.http = http;
         this.mapper = mapper;
+        for (AdminEndpoint endpoint : List.of(HealthEndpoints.live(lifecycle, http, mapper),
+                HealthEndpoints.ready(lifecycle, http, mapper))) {
+            endpoints.put(endpoint.path(), endpoint);
+        }
+        for (AdminEndpoint endpoint : more) {
+            if (endpoints.putIfAbsent(endpoint.path(), endpoint) != null) {
+                throw new IllegalStateException("two admin endpoints at " + endpoint.path());
+            }
+        }
     }
 
     @Override
@@ -66,11 +78,11 @@ public final class AdminServer implements Managed {
         listener.setHost(settings.adminHost());
         listener.setPort(settings.adminPort());
         jetty.addConnector(listener);
-        jetty.setHandler(new HealthHandler());
+        jetty.setHandler(new EndpointHandler());
         server = jetty;
         connector = listener;
         jetty.start();
-        log.info("admin: health on {}:{}", settings.adminHost(), port());
+        log.info("admin: {} on {}:{}", String.join(", ", endpoints.keySet()), settings.adminHost(), port());
     }
 
     public int port() {
@@ -87,25 +99,23 @@ public final class AdminServer implements Managed {
         return StopResult.complete("");
     }
 
-    private final class HealthHandler extends Handler.Abstract.NonBlocking {
+    private final class EndpointHandler extends Handler.Abstract.NonBlocking {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            String path = Request.getPathInContext(request);
-            boolean ready = path.equals("/health/ready");
-            if (!ready && !path.equals("/health/live")) {
+            AdminEndpoint endpoint = endpoints.get(Request.getPathInContext(request));
+            if (endpoint == null) {
                 return false;
             }
             if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
                 Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
                 return true;
             }
-            Health health = Health.of(lifecycle.get(), http.inFlight());
-            boolean up = ready ? health.ready() : health.live();
-            response.setStatus(up ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            AdminEndpoint.Answer answer = endpoint.answer(name -> request.getHeaders().get(name));
+            response.setStatus(answer.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(health)), callback);
+            response.write(true, ByteBuffer.wrap(answer.body()), callback);
             return true;
         }
     }
