@@ -46,6 +46,7 @@ class ArchitectureTest {
     /** What a business module may use of the platform; every other platform package is its insides. */
     static final String[] MODULE_FACING_PLATFORM_PACKAGES = {
             "dev.lastcall.platform.config",
+            "dev.lastcall.platform.context",
             "dev.lastcall.platform.lifecycle",
             "dev.lastcall.platform.database",
             "dev.lastcall.platform.http",

@@ -8,8 +8,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The platform's insides depend one way (DESIGN.md): {@code config} and {@code lifecycle} at the
- * bottom; {@code database}, {@code http}, {@code scheduling}, {@code outbox} and {@code systemd}
+ * The platform's insides depend one way (DESIGN.md): {@code config}, {@code context} (the current
+ * request's ID and trace, which {@code http} binds and {@code outbox} stores) and {@code lifecycle}
+ * at the bottom; {@code database}, {@code http}, {@code scheduling}, {@code outbox} and {@code systemd}
  * as peers that reach each other only through a module-facing package ({@code http}'s server maps
  * {@code database}'s {@code DatabaseUnavailable} to 503; {@code outbox} writes in a
  * {@code database} transaction); {@code process} and {@link PlatformModule} on top.
@@ -24,6 +25,7 @@ class PlatformArchitectureTest {
     void dependenciesInsideThePlatformRunOneWay() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("config").definedBy("dev.lastcall.platform.config..")
+                .layer("context").definedBy("dev.lastcall.platform.context..")
                 .layer("lifecycle").definedBy("dev.lastcall.platform.lifecycle..")
                 .layer("database").definedBy("dev.lastcall.platform.database")
                 .layer("database internals").definedBy("dev.lastcall.platform.database.internal..")
@@ -36,19 +38,21 @@ class PlatformArchitectureTest {
                 .layer("process").definedBy("dev.lastcall.platform.process..")
                 .layer("composition").definedBy("dev.lastcall.platform")
                 .whereLayer("config").mayNotAccessAnyLayer()
+                .whereLayer("context").mayNotAccessAnyLayer()
                 .whereLayer("lifecycle").mayOnlyAccessLayers("config")
                 .whereLayer("database").mayOnlyAccessLayers("config", "lifecycle")
                 .whereLayer("database internals").mayOnlyAccessLayers("config", "lifecycle", "database")
                 .whereLayer("http").mayOnlyAccessLayers("config", "lifecycle")
-                .whereLayer("http server").mayOnlyAccessLayers("config", "lifecycle", "http", "database")
+                .whereLayer("http server").mayOnlyAccessLayers("config", "context", "lifecycle", "http", "database")
                 .whereLayer("scheduling").mayOnlyAccessLayers("config", "lifecycle")
                 .whereLayer("scheduler").mayOnlyAccessLayers("config", "lifecycle", "scheduling")
-                .whereLayer("outbox").mayOnlyAccessLayers("config", "lifecycle", "database")
+                .whereLayer("outbox").mayOnlyAccessLayers("config", "context", "lifecycle", "database")
                 .whereLayer("systemd").mayOnlyAccessLayers("config", "lifecycle")
-                .whereLayer("process").mayOnlyAccessLayers("config", "lifecycle", "database", "database internals",
-                        "http", "http server", "scheduling", "scheduler", "outbox", "systemd")
-                .whereLayer("composition").mayOnlyAccessLayers("config", "lifecycle", "database", "database internals",
-                        "http", "http server", "scheduling", "scheduler", "outbox", "systemd", "process")
+                .whereLayer("process").mayOnlyAccessLayers("config", "context", "lifecycle", "database",
+                        "database internals", "http", "http server", "scheduling", "scheduler", "outbox", "systemd")
+                .whereLayer("composition").mayOnlyAccessLayers("config", "context", "lifecycle", "database",
+                        "database internals", "http", "http server", "scheduling", "scheduler", "outbox", "systemd",
+                        "process")
                 .check(PLATFORM);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lastcall.webhooks;
 
+import dev.lastcall.platform.context.TraceParent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +9,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -15,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 final class Deliveries {
 
     private static final String FAN_OUT = """
-            INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, body)
-            SELECT id, ?, ?, ? FROM webhook_subscriptions
+            INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, body, traceparent)
+            SELECT id, ?, ?, ?, ? FROM webhook_subscriptions
             WHERE status = 'active' AND ? = ANY (event_types)
             ON CONFLICT (subscription_id, event_id) DO NOTHING""";
 
@@ -34,7 +36,8 @@ final class Deliveries {
             SET leased_until = now() + make_interval(secs => ?), lease_token = ?
             FROM due, webhook_subscriptions s
             WHERE d.id = due.id AND s.id = d.subscription_id
-            RETURNING d.id, d.subscription_id, d.event_id, d.body, d.attempts, s.url, s.secret, s.status = 'active'""";
+            RETURNING d.id, d.subscription_id, d.event_id, d.body, d.attempts, s.url, s.secret, s.status = 'active',
+                d.traceparent""";
 
     private static final String DELIVERED = """
             UPDATE webhook_deliveries
@@ -72,13 +75,18 @@ final class Deliveries {
         return duration.toMillis() / 1000.0;
     }
 
-    /** One pending delivery per active subscription to {@code type}; none twice for one event. */
-    static int fanOut(Connection tx, UUID eventId, String type, String body) throws SQLException {
+    /**
+     * One pending delivery per active subscription to {@code type}; none twice for one event. Each
+     * keeps {@code trace}, the span of the request that published the event.
+     */
+    static int fanOut(Connection tx, UUID eventId, String type, String body, Optional<TraceParent> trace)
+            throws SQLException {
         try (PreparedStatement insert = tx.prepareStatement(FAN_OUT)) {
             insert.setObject(1, eventId);
             insert.setString(2, type);
             insert.setString(3, body);
-            insert.setString(4, type);
+            insert.setString(4, trace.map(TraceParent::header).orElse(null));
+            insert.setString(5, type);
             return insert.executeUpdate();
         }
     }
@@ -97,7 +105,8 @@ final class Deliveries {
                 while (rows.next()) {
                     claimed.add(new ClaimedDelivery(rows.getLong(1), rows.getObject(2, UUID.class),
                             rows.getObject(3, UUID.class), rows.getString(4), rows.getInt(5), rows.getString(6),
-                            rows.getString(7), rows.getBoolean(8), token));
+                            rows.getString(7), rows.getBoolean(8), token,
+                            Optional.ofNullable(rows.getString(9)).flatMap(TraceParent::parse)));
                 }
                 return claimed;
             }

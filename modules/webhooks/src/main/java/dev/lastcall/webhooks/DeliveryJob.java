@@ -1,5 +1,7 @@
 package dev.lastcall.webhooks;
 
+import dev.lastcall.platform.context.LogFields;
+import dev.lastcall.platform.context.TraceParent;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.scheduling.Job;
@@ -7,6 +9,7 @@ import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Claims due deliveries with a lease (committed at once), attempts them all at the same time outside
  * any transaction, and records each outcome as it comes, only while this run still holds the lease.
+ *
+ * <p>An attempt for an event published by a request with a trace is a new span in that trace, a
+ * child of the request's span: its {@code traceparent} header names it, and so do the trace and
+ * span ID in the MDC of the lines logged about it.
  *
  * <p>A delivery is sent only if the attempt can time out before its lease ends, so another process
  * never claims a delivery this one may still be sending. A run cut by shutdown records nothing for
@@ -78,9 +85,17 @@ final class DeliveryJob implements Job {
             transactions.execute(tx -> Deliveries.notSent(tx, delivery, Deliveries.DISABLED));
             return;
         }
+        Optional<TraceParent> span = delivery.trace().map(TraceParent::child);
+        try (LogFields ignored = LogFields.span(span)) {
+            sendAndRecord(client, delivery, span, startBy);
+        }
+    }
+
+    private void sendAndRecord(HttpClient client, ClaimedDelivery delivery, Optional<TraceParent> span,
+            Deadline startBy) throws InterruptedException {
         Outcome outcome;
         try {
-            outcome = sender.attempt(client, delivery, startBy);
+            outcome = sender.attempt(client, delivery, span, startBy);
         } catch (RuntimeException e) {
             outcome = new Outcome.Failed(null, "not sent: " + e);
         }

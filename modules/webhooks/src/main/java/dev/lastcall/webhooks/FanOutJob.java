@@ -48,7 +48,7 @@ final class FanOutJob implements Job {
             int deliveries = 0;
             for (OutboxEvent event : events) {
                 if (EventTypes.KNOWN.contains(event.type())) {
-                    deliveries += Deliveries.fanOut(tx, event.id(), event.type(), body(event));
+                    deliveries += Deliveries.fanOut(tx, event.id(), event.type(), body(event), event.trace());
                 }
             }
             return new Batch(events.size(), deliveries);

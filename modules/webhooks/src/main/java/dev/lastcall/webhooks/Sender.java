@@ -1,5 +1,6 @@
 package dev.lastcall.webhooks;
 
+import dev.lastcall.platform.context.TraceParent;
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.Seconds;
 import jakarta.inject.Inject;
@@ -21,7 +22,8 @@ import java.util.Optional;
 
 /**
  * Makes one delivery attempt: checks the URL's addresses again, then POSTs the stored body with the
- * Standard Webhooks headers. Redirects are not followed (a 3xx is a failed attempt); an attempt
+ * Standard Webhooks headers, and with a {@code traceparent} naming the attempt's span when the event
+ * came from a request with a trace. Redirects are not followed (a 3xx is a failed attempt); an attempt
  * that gets no response headers within {@code webhooks.requestTimeout} fails.
  */
 @Singleton
@@ -53,8 +55,11 @@ final class Sender {
     /**
      * Attempts the delivery with {@code client} unless {@code startBy} has passed (the lease would
      * end before the attempt could time out).
+     *
+     * @param span the attempt's span, a child of the publishing request's; empty: no trace header
      */
-    Outcome attempt(HttpClient client, ClaimedDelivery delivery, Deadline startBy) throws InterruptedException {
+    Outcome attempt(HttpClient client, ClaimedDelivery delivery, Optional<TraceParent> span, Deadline startBy)
+            throws InterruptedException {
         URI url = URI.create(delivery.url());
         try {
             // The client resolves the host again a moment later; the JVM's address cache (30 s
@@ -71,17 +76,17 @@ final class Sender {
         }
         long timestamp = Instant.now().getEpochSecond();
         String id = delivery.eventId().toString();
-        HttpRequest request = HttpRequest.newBuilder(url)
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", USER_AGENT)
                 .header("webhook-id", id)
                 .header("webhook-timestamp", Long.toString(timestamp))
                 .header("webhook-signature", Signatures.sign(delivery.secret(), id, timestamp, delivery.body()))
-                .POST(HttpRequest.BodyPublishers.ofString(delivery.body(), StandardCharsets.UTF_8))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(delivery.body(), StandardCharsets.UTF_8));
+        span.ifPresent(trace -> request.header(TraceParent.HEADER, trace.header()));
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             // The answer is the status; the body is not read, so a receiver cannot hold the attempt by streaming one.
             response.body().close();
             int status = response.statusCode();

@@ -1,7 +1,10 @@
 package dev.lastcall.platform.lifecycle;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Everything a stop did, in the order it did it, and every error it collected. */
@@ -30,6 +33,25 @@ public record StopReport(List<ComponentStop> components, List<Throwable> errors,
                         c.summary().isEmpty() ? "" : " (" + c.summary() + ")"))
                 .collect(Collectors.joining("; "));
         return "stopped in %s: %s".formatted(seconds(took), parts.isEmpty() ? "nothing was running" : parts);
+    }
+
+    /**
+     * The summary as fields, in its order: {@code stoppedInSeconds}, then per component
+     * {@code <name>.seconds}, {@code <name>.outcome} and {@code <name>.summary}.
+     */
+    public Map<String, String> fields() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("stoppedInSeconds", number(took));
+        for (ComponentStop c : components) {
+            fields.put(c.name() + ".seconds", number(c.took()));
+            fields.put(c.name() + ".outcome", c.outcome().name().toLowerCase(Locale.ROOT));
+            fields.put(c.name() + ".summary", c.summary());
+        }
+        return fields;
+    }
+
+    private static String number(Duration duration) {
+        return String.format(Locale.ROOT, "%.3f", duration.toNanos() / 1e9);
     }
 
     private static String seconds(Duration duration) {

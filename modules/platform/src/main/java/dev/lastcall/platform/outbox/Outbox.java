@@ -2,6 +2,8 @@ package dev.lastcall.platform.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lastcall.platform.context.RequestContext;
+import dev.lastcall.platform.context.TraceParent;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -10,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -18,7 +21,7 @@ import java.util.UUID;
 public final class Outbox {
 
     private static final String INSERT_EVENT =
-            "INSERT INTO outbox_events (event_id, type, payload) VALUES (?, ?, ?::jsonb) RETURNING id";
+            "INSERT INTO outbox_events (event_id, type, payload, traceparent) VALUES (?, ?, ?::jsonb, ?) RETURNING id";
     private static final String INSERT_PENDING = "INSERT INTO outbox_pending (consumer, event) VALUES (?, ?)";
     private static final String TAKE = """
             WITH taken AS (
@@ -30,7 +33,7 @@ public final class Outbox {
                     LIMIT ?
                     FOR UPDATE SKIP LOCKED)
                 RETURNING event)
-            SELECT e.event_id, e.type, e.payload::text, e.created_at
+            SELECT e.event_id, e.type, e.payload::text, e.created_at, e.traceparent
             FROM outbox_events e JOIN taken t ON t.event = e.id
             ORDER BY e.id""";
 
@@ -45,7 +48,8 @@ public final class Outbox {
 
     /**
      * Writes an event in the caller's transaction: it exists if and only if that transaction
-     * commits.
+     * commits. Published for a request that came with a trace, the event keeps the request's span
+     * ({@link RequestContext#current}), so its consumers can continue the trace.
      *
      * @return the event's id, stable for every consumer and every retry
      */
@@ -56,6 +60,7 @@ public final class Outbox {
             insert.setObject(1, id);
             insert.setString(2, type);
             insert.setString(3, json(payload));
+            insert.setString(4, RequestContext.current().flatMap(RequestContext::span).map(TraceParent::header).orElse(null));
             try (ResultSet keys = insert.executeQuery()) {
                 keys.next();
                 row = keys.getLong(1);
@@ -88,7 +93,8 @@ public final class Outbox {
                 while (rows.next()) {
                     events.add(new OutboxEvent(rows.getObject(1, UUID.class), rows.getString(2),
                             mapper.readTree(rows.getString(3)),
-                            rows.getObject(4, java.time.OffsetDateTime.class).toInstant()));
+                            rows.getObject(4, java.time.OffsetDateTime.class).toInstant(),
+                            Optional.ofNullable(rows.getString(5)).flatMap(TraceParent::parse)));
                 }
             } catch (JsonProcessingException e) {
                 throw new SQLException("outbox payload is not JSON", e);

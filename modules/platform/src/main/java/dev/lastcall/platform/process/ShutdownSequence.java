@@ -10,8 +10,10 @@ import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.lifecycle.StopReport;
 import dev.lastcall.platform.systemd.SystemdNotifications;
 import jakarta.inject.Inject;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * What a stop does, in DESIGN.md's order; each step gets what is left of the one budget, capped as
@@ -89,12 +91,18 @@ public final class ShutdownSequence {
         }
     }
 
-    /** Step 6. */
+    /** Step 6: one line, with the same facts as key-value pairs (fields of their own in JSON logs). */
     private static ExitStatus report(StopReport report, ExitStatus startStatus) {
         ExitStatus status = startStatus != ExitStatus.OK
                 ? startStatus
                 : report.complete() ? ExitStatus.OK : ExitStatus.STOP_CUT;
-        log.info("{}; exit {}", report.summary(), status.code());
+        LoggingEventBuilder line = log.atInfo().setMessage("{}; exit {}")
+                .addArgument(report.summary())
+                .addArgument(status.code());
+        for (Map.Entry<String, String> field : report.fields().entrySet()) {
+            line = line.addKeyValue(field.getKey(), field.getValue());
+        }
+        line.addKeyValue("exitStatus", status.code()).log();
         return status;
     }
 }

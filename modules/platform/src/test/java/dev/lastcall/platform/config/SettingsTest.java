@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
 import dev.lastcall.platform.http.internal.HttpSettings;
+import dev.lastcall.platform.http.internal.TrustedProxies;
 import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.process.ProcessSettings;
 import java.io.IOException;
@@ -37,8 +38,9 @@ class SettingsTest {
         HttpSettings http = HttpSettings.from(settings);
         ProcessSettings process = ProcessSettings.from(settings);
 
-        assertThat(http).isEqualTo(new HttpSettings("127.0.0.1", 8080, Duration.ofSeconds(30), 1024 * 1024, "127.0.0.1", 8081));
-        assertThat(process).isEqualTo(new ProcessSettings("INFO"));
+        assertThat(http).isEqualTo(new HttpSettings("127.0.0.1", 8080, Duration.ofSeconds(30), 1024 * 1024, true,
+                TrustedProxies.NONE, "127.0.0.1", 8081));
+        assertThat(process).isEqualTo(new ProcessSettings("INFO", ProcessSettings.LogFormat.TEXT));
         assertThat(StopBudget.from(settings)).isEqualTo(new StopBudget(Duration.ofSeconds(30), Duration.ZERO,
                 Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(5)));
         assertThat(settings.path("state.dir")).isEqualTo(Path.of("./var"));
@@ -166,6 +168,38 @@ class SettingsTest {
                 .hasMessageStartingWith("http.stopTimeout: ")
                 .hasMessageContaining("negative")
                 .hasMessageContaining("environment variable LASTCALL_HTTP_STOP_TIMEOUT");
+    }
+
+    @Test
+    void logFormatJsonIsReadAndAnythingElseFailsNamingTheKeyAndTheVariable() {
+        assertThat(ProcessSettings.from(Settings.load(Optional.empty(), Map.of("LASTCALL_LOG_FORMAT", "json"))).logFormat())
+                .isEqualTo(ProcessSettings.LogFormat.JSON);
+
+        Settings settings = Settings.load(Optional.empty(), Map.of("LASTCALL_LOG_FORMAT", "yaml"));
+        assertThatThrownBy(() -> ProcessSettings.from(settings))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith("log.format: ")
+                .hasMessageContaining("text, json")
+                .hasMessageContaining("environment variable LASTCALL_LOG_FORMAT");
+    }
+
+    @Test
+    void aTrustedProxyThatIsNoAddressOrRangeFailsNamingTheKeyTheEntryAndTheFile() throws IOException {
+        Path file = write("proxies.conf", "http.trustedProxies = [\"10.0.0.0/8\", \"proxy.example\"]\n");
+        Settings settings = Settings.load(Optional.of(file), NO_ENVIRONMENT);
+
+        assertThatThrownBy(() -> HttpSettings.from(settings))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith("http.trustedProxies: ")
+                .hasMessageContaining("'proxy.example'")
+                .hasMessageContaining(file.toString() + ": 1");
+    }
+
+    @Test
+    void trustedProxiesTakeAddressesAndRangesFromTheEnvironment() {
+        Settings settings = Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8, fd00::/8"));
+
+        assertThat(HttpSettings.from(settings).trustedProxies().ranges()).hasSize(3);
     }
 
     @Test

@@ -126,6 +126,7 @@ public final class HttpServer implements Managed {
         jetty.addConnector(listener);
 
         ServletContextHandler context = new ServletContextHandler("/");
+        context.addFilter(new FilterHolder(new RouteFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new ProblemFilter(json, connectionClosing)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new ApiAccessFilter(access, json)), ApiAccess.PATH_SPEC,
@@ -141,7 +142,12 @@ public final class HttpServer implements Managed {
         connectionClosing.setHandler(sizeLimit);
         statistics.setHandler(connectionClosing);
         graceful.setHandler(statistics);
-        jetty.setHandler(graceful);
+        RequestContextHandler requestContext = new RequestContextHandler();
+        requestContext.setHandler(graceful);
+        jetty.setHandler(requestContext);
+        if (settings.accessLog()) {
+            jetty.setRequestLog(new AccessLog(settings.trustedProxies()));
+        }
 
         server = jetty;
         connector = listener;

@@ -9,6 +9,8 @@ public record HttpSettings(
         int port,
         Duration idleTimeout,
         long maxRequestBody,
+        boolean accessLog,
+        TrustedProxies trustedProxies,
         String adminHost,
         int adminPort) {
 
@@ -18,8 +20,18 @@ public record HttpSettings(
                 settings.port("http.port"),
                 settings.positiveDuration("http.idleTimeout"),
                 settings.bytes("http.maxRequestBody"),
+                settings.bool("http.accessLog"),
+                trustedProxies(settings),
                 nonBlank(settings, "admin.host"),
                 settings.port("admin.port"));
+    }
+
+    private static TrustedProxies trustedProxies(Settings settings) {
+        try {
+            return TrustedProxies.parse(settings.strings("http.trustedProxies"));
+        } catch (IllegalArgumentException e) {
+            throw settings.invalid("http.trustedProxies", e.getMessage());
+        }
     }
 
     private static String nonBlank(Settings settings, String key) {

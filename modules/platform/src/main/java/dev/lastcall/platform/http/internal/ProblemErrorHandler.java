@@ -46,6 +46,7 @@ final class ProblemErrorHandler extends ErrorHandler {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         connectionClosing.apply(response);
+        RequestContextHandler.echo(request, response);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(problem)), callback);
     }

@@ -1,5 +1,7 @@
 package dev.lastcall.platform.http.internal;
 
+import dev.lastcall.platform.context.RequestContext;
+import dev.lastcall.platform.context.RequestId;
 import dev.lastcall.platform.database.DatabaseUnavailable;
 import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.Problem;
@@ -61,6 +63,7 @@ final class ProblemFilter extends HttpFilter {
         if (connectionClosing.closing()) {
             response.setHeader("Connection", "close");
         }
+        RequestContext.current().ifPresent(context -> response.setHeader(RequestId.HEADER, context.requestId().value()));
         json.writeProblem(response, problem);
     }
 }

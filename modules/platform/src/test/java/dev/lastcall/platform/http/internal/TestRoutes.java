@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A module contributing test routes the way a business module would: through {@link Routes}. */
 final class TestRoutes extends AbstractModule {
@@ -38,7 +40,9 @@ final class TestRoutes extends AbstractModule {
                 .serve("/upload", Upload.class)
                 .serve("/boom", Boom.class)
                 .serve("/refuse", Refuse.class)
-                .serve("/hold", Hold.class);
+                .serve("/hold", Hold.class)
+                .serve("/items/*", Items.class)
+                .serve("/log", Log.class);
     }
 
     /** Lets the test hold requests inside a route and release them when it wants. */
@@ -127,6 +131,34 @@ final class TestRoutes extends AbstractModule {
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) {
             throw new ProblemException(409, "account_frozen", "Account frozen", "the account is frozen");
+        }
+    }
+
+    /** A route for many paths: {@code /items/<id>} answers the id. */
+    @Singleton
+    static final class Items extends HttpServlet {
+        private final Json json;
+
+        @Inject
+        Items(Json json) {
+            this.json = json;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            json.write(response, 200, Map.of("item", String.valueOf(request.getPathInfo()).substring(1)));
+        }
+    }
+
+    /** Logs one line while it handles the request. */
+    static final class Log extends HttpServlet {
+        static final String LINE = "test route: handling a request";
+        private static final Logger log = LoggerFactory.getLogger(Log.class);
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+            log.info(LINE);
+            response.setStatus(204);
         }
     }
 
