@@ -43,7 +43,9 @@ final class Receiver implements AutoCloseable {
         }
     }
 
-    record Delivery(String path, String webhookId, long timestamp, boolean signatureValid, JsonNode body, int answered) {}
+    /** What arrived; {@code traceparent} is the header as sent, if it was. */
+    record Delivery(String path, String webhookId, long timestamp, boolean signatureValid, JsonNode body, int answered,
+            @Nullable String traceparent) {}
 
     private static final Duration SECRET_WAIT = Duration.ofSeconds(5);
     private static final Duration TIMESTAMP_TOLERANCE = Duration.ofMinutes(5);
@@ -149,7 +151,8 @@ final class Receiver implements AutoCloseable {
                         && "application/json".equals(exchange.getRequestHeaders().getFirst("Content-Type"))
                         && Math.abs(Instant.now().getEpochSecond() - timestamp) <= TIMESTAMP_TOLERANCE.toSeconds();
                 Response response = valid ? endpoint.behaviour.answer(endpoint.attempts.incrementAndGet()) : new Response(400);
-                deliveries.add(new Delivery(path, id, timestamp, valid, mapper.readTree(body), response.status()));
+                deliveries.add(new Delivery(path, id, timestamp, valid, mapper.readTree(body), response.status(),
+                        exchange.getRequestHeaders().getFirst("traceparent")));
                 if (response.location() != null) {
                     exchange.getResponseHeaders().set("Location", response.location());
                 }

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lastcall.platform.context.RequestContext;
+import dev.lastcall.platform.context.RequestId;
+import dev.lastcall.platform.context.TraceParent;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.lifecycle.StopReport;
 import dev.lastcall.platform.outbox.Outbox;
@@ -12,6 +15,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -204,6 +210,59 @@ class WebhooksIT {
                 assertThat(delivery.signatureValid()).isTrue();
             });
             assertThat(deliveries(service, subscription, "").getFirst().get("attempts").asInt()).isGreaterThan(attempts);
+        }
+    }
+
+    @Test
+    void everyAttemptForAnEventOfATracedRequestIsANewChildSpanOfTheRequestsSpan() throws Exception {
+        WebhooksService service = service();
+        subscribe(service, "/traced", attempt -> new Receiver.Response(attempt == 1 ? 503 : 204));
+        TraceParent caller = TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").orElseThrow();
+        RequestContext request = RequestContext.of(new RequestId("traced-1"), Optional.of(caller));
+        TraceParent requestSpan = request.span().orElseThrow();
+
+        UUID event = request.call(service::publishTransfer);
+
+        await().atMost(PATIENCE).until(() -> receiver.accepted("/traced").size() == 1);
+        List<Receiver.Delivery> attempts = receiver.deliveries("/traced");
+        assertThat(attempts).hasSize(2).allSatisfy(attempt -> {
+            assertThat(attempt.webhookId()).isEqualTo(event.toString());
+            TraceParent sent = TraceParent.parse(String.valueOf(attempt.traceparent())).orElseThrow();
+            assertThat(sent.traceId()).isEqualTo(caller.traceId());
+            assertThat(sent.sampled()).isTrue();
+            assertThat(sent.spanId()).isNotIn(caller.spanId(), requestSpan.spanId());
+        });
+        assertThat(attempts.get(0).traceparent()).isNotEqualTo(attempts.get(1).traceparent());
+        // what each attempt's span is a child of: the request's span, kept with the event and its delivery
+        assertThat(storedTraceparents("SELECT traceparent FROM outbox_events WHERE event_id = ?", event))
+                .containsExactly(requestSpan.header());
+        assertThat(storedTraceparents("SELECT traceparent FROM webhook_deliveries WHERE event_id = ?", event))
+                .containsExactly(requestSpan.header());
+    }
+
+    @Test
+    void anEventPublishedWithoutATraceIsDeliveredWithoutTraceparent() throws Exception {
+        WebhooksService service = service();
+        subscribe(service, "/untraced", answering(204));
+
+        UUID event = RequestContext.of(new RequestId("untraced-1"), Optional.empty()).call(service::publishTransfer);
+
+        await().atMost(PATIENCE).until(() -> receiver.accepted("/untraced").size() == 1);
+        assertThat(receiver.accepted("/untraced").getFirst().webhookId()).isEqualTo(event.toString());
+        assertThat(receiver.accepted("/untraced").getFirst().traceparent()).isNull();
+    }
+
+    private static List<String> storedTraceparents(String query, UUID event) throws SQLException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                PreparedStatement select = connection.prepareStatement(query)) {
+            select.setObject(1, event);
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
         }
     }
 
