@@ -8,6 +8,7 @@ import dev.lastcall.platform.config.ConfigError;
 import dev.lastcall.platform.config.Settings;
 import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.process.Logging;
+import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.process.ServiceRunner;
 import java.util.List;
 
@@ -31,6 +32,8 @@ public final class Main {
         List<com.google.inject.Module> modules;
         try {
             settings = Settings.load(commandLine.config(), System.getenv());
+            // before anything logs, so that every line has the configured level and format
+            Logging.apply(ProcessSettings.from(settings));
             platform = new PlatformModule(settings);
             modules = Modules.all(platform, settings);
         } catch (ConfigError e) {
@@ -38,7 +41,6 @@ public final class Main {
             System.exit(ExitStatus.CONFIG_ERROR.code());
             return;
         }
-        Logging.apply(platform.processSettings());
         Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
         injector.getInstance(ServiceRunner.class).run();
     }

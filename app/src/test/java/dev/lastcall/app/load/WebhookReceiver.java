@@ -5,17 +5,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A webhook receiver that answers 204 and remembers every {@code webhook-id} it saw. */
+/**
+ * A webhook receiver that answers 204 and remembers every {@code webhook-id} it saw, and the
+ * {@code traceparent} of each delivery that had one.
+ */
 public final class WebhookReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final Set<String> ids = ConcurrentHashMap.newKeySet();
     private final AtomicLong deliveries = new AtomicLong();
+    private final Map<String, String> traceparents = new ConcurrentHashMap<>();
 
     private WebhookReceiver(HttpServer server) {
         this.server = server;
@@ -33,6 +38,10 @@ public final class WebhookReceiver implements AutoCloseable {
             if (id != null) {
                 receiver.ids.add(id);
                 receiver.deliveries.incrementAndGet();
+                String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+                if (traceparent != null) {
+                    receiver.traceparents.put(id, traceparent);
+                }
             }
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
@@ -47,6 +56,11 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public Set<String> ids() {
         return Set.copyOf(ids);
+    }
+
+    /** The {@code traceparent} sent with each delivery that had one, by {@code webhook-id} (the last, if retried). */
+    public Map<String, String> traceparents() {
+        return Map.copyOf(traceparents);
     }
 
     public long deliveries() {

@@ -8,7 +8,7 @@ import dev.lastcall.platform.lifecycle.Phase;
 
 /**
  * Test-only additions to the real jar, found through ServiceLoader when the test classes are on
- * the class path: a slow-body route, and components whose start or stop misbehave when the system
+ * the class path: a slow-body route, a route that fails with an exception, and components whose start or stop misbehave when the system
  * property {@code lastcall.test.component} names them ({@code slow-start}, {@code hang-start},
  * {@code hang-stop}).
  */
@@ -16,7 +16,7 @@ public final class TestExtension extends AbstractModule implements Extension {
 
     @Override
     protected void configure() {
-        Routes.of(binder()).serve("/test/echo", EchoServlet.class);
+        Routes.of(binder()).serve("/test/echo", EchoServlet.class).serve("/test/fail", FailingServlet.class);
         String component = System.getProperty("lastcall.test.component", "");
         switch (component) {
             case "slow-start" -> ManagedBinder.of(binder()).manage(Phase.WORKERS, new MisbehavingComponent.SlowStart());
