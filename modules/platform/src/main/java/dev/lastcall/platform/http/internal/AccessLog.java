@@ -40,7 +40,8 @@ final class AccessLog implements RequestLog {
         Optional<String> route = served.flatMap(ServedRequest::route);
         String target = route.orElse(request.getHttpURI().getPath());
         int status = response.getStatus();
-        long bytes = Response.getContentBytesWritten(response);
+        // Jetty counts nothing for the 400 it writes to a request it could not parse
+        long bytes = Math.max(Response.getContentBytesWritten(response), served.map(ServedRequest::problemBytes).orElse(0L));
         double millis = (System.nanoTime() - request.getBeginNanoTime()) / 1e6;
         String client = client(request);
         Runnable line = () -> {

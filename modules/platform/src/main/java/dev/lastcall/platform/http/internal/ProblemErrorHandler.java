@@ -48,7 +48,9 @@ final class ProblemErrorHandler extends ErrorHandler {
         connectionClosing.apply(response);
         RequestContextHandler.echo(request, response);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(problem)), callback);
+        byte[] body = mapper.writeValueAsBytes(problem);
+        ServedRequest.of(request).ifPresent(served -> served.problemBytes(body.length));
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     static Problem problemFor(int status, @Nullable String message) {

@@ -3,6 +3,7 @@ package dev.lastcall.platform.http.internal;
 import dev.lastcall.platform.context.RequestContext;
 import dev.lastcall.platform.context.RequestId;
 import dev.lastcall.platform.context.TraceParent;
+import java.util.Optional;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -26,9 +27,17 @@ final class RequestContextHandler extends Handler.Wrapper {
         return context.call(() -> super.handle(request, response, callback));
     }
 
-    /** Puts the request's ID in its response again, after something reset the response's headers. */
+    /**
+     * Puts the request's ID in its response again, after something reset the response's headers. A
+     * request too malformed to reach this handler gets a new ID here, for its 400 and its access line.
+     */
     static void echo(Request request, Response response) {
-        ServedRequest.of(request).ifPresent(served -> echo(served.context(), response));
+        ServedRequest served = ServedRequest.of(request).orElseGet(() -> {
+            ServedRequest unparsed = new ServedRequest(RequestContext.of(RequestId.generate(), Optional.empty()));
+            request.setAttribute(ServedRequest.ATTRIBUTE, unparsed);
+            return unparsed;
+        });
+        echo(served.context(), response);
     }
 
     private static void echo(RequestContext context, Response response) {

@@ -17,6 +17,7 @@ final class ServedRequest {
 
     private final RequestContext context;
     private volatile @Nullable String route;
+    private volatile long problemBytes;
 
     ServedRequest(RequestContext context) {
         this.context = context;
@@ -41,5 +42,14 @@ final class ServedRequest {
 
     void route(String pattern) {
         route = pattern;
+    }
+
+    /** The size of the problem body Jetty's error handling wrote, 0 if none. */
+    long problemBytes() {
+        return problemBytes;
+    }
+
+    void problemBytes(long bytes) {
+        problemBytes = bytes;
     }
 }

@@ -117,6 +117,19 @@ class RequestLoggingIT {
         }
 
         @Test
+        void aRequestTooMalformedToReachAHandlerGetsARequestIdAndAnAccessLine() throws Exception {
+            try (RawHttp connection = RawHttp.open(service.httpPort())) {
+                RawHttp.Response response = connection.send("GET /%zz HTTP/1.1\r\nHost: test\r\n\r\n").read();
+
+                assertThat(response.status()).isEqualTo(400);
+                String id = response.header("x-request-id");
+                assertThat(id).matches(GENERATED_ID);
+                assertThat(LogEvents.keyValues(accessLine(id))).containsEntry("status", "400")
+                        .containsEntry("bytes", Integer.toString(response.body().length()));
+            }
+        }
+
+        @Test
         void aValidRequestIdIsEchoedAndLogged() throws Exception {
             HttpResponse<String> response = send(HttpRequest.newBuilder(service.uri("/hello"))
                     .header("X-Request-Id", "client-chosen.1:a_B-9"));
