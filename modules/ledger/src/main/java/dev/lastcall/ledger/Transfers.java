@@ -235,7 +235,7 @@ final class Transfers {
     }
 
     private Stored refusal(int status, String code, String title, String detail) {
-        return new Stored(status, json(Problem.of(status, code, title, detail)), null, false);
+        return new Stored(status, json(Problem.of(status, code, title, detail)), null, false, code);
     }
 
     private String json(Object body) {

@@ -29,22 +29,36 @@ final class TransfersServlet extends HttpServlet {
 
     private final Json json;
     private final Transfers transfers;
+    private final LedgerMetrics metrics;
 
     @Inject
-    TransfersServlet(Json json, Transfers transfers) {
+    TransfersServlet(Json json, Transfers transfers, LedgerMetrics metrics) {
         this.json = json;
         this.transfers = transfers;
+        this.metrics = metrics;
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            create(request, response);
+        } catch (ProblemException refusal) {
+            metrics.refused(refusal.problem().code());
+            throw refusal;
+        }
+    }
+
+    private void create(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (!Paths.segments(request.getPathInfo()).isEmpty()) {
             throw Paths.methodNotAllowed("POST", "GET");
         }
         IdempotencyKey key = IdempotencyKey.from(request.getHeaders(IdempotencyKey.HEADER));
         NewTransfer transfer = json.read(request, TransferRequest.class).validate();
         switch (transfers.apply(key, transfer)) {
-            case Stored stored -> write(response, stored);
+            case Stored stored -> {
+                metrics.answered(stored);
+                write(response, stored);
+            }
             case KeyInUse inUse -> throw new ProblemException(Problem.of(409, "idempotency_key_in_use",
                     "Idempotency key in use", "a request with this Idempotency-Key is still running; retry shortly"),
                     IN_USE_RETRY_AFTER);

@@ -16,16 +16,24 @@ import dev.lastcall.platform.http.internal.ApiAccess;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.http.internal.HttpSettings;
 import dev.lastcall.platform.http.internal.ListenerSource;
+import dev.lastcall.platform.http.internal.MetricsEndpoint;
 import dev.lastcall.platform.http.internal.StrictJson;
 import dev.lastcall.platform.lifecycle.ManagedBinder;
 import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.lifecycle.StopBudget;
+import dev.lastcall.platform.metrics.JvmMetrics;
+import dev.lastcall.platform.metrics.MetricsRegistry;
+import dev.lastcall.platform.metrics.MetricsSettings;
 import dev.lastcall.platform.outbox.OutboxConsumers;
+import dev.lastcall.platform.outbox.OutboxMetrics;
+import dev.lastcall.platform.process.LifecycleMetrics;
 import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.scheduling.Jobs;
 import dev.lastcall.platform.scheduling.internal.Scheduler;
 import dev.lastcall.platform.systemd.InheritedSocket;
 import dev.lastcall.platform.systemd.SocketActivation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 
 /**
@@ -38,6 +46,7 @@ public final class PlatformModule extends AbstractModule {
     private final HttpSettings http;
     private final ProcessSettings process;
     private final DatabaseSettings database;
+    private final MetricsSettings metrics;
     private final StopBudget stopBudget;
     private final Optional<InheritedSocket> inheritedSocket;
 
@@ -46,6 +55,7 @@ public final class PlatformModule extends AbstractModule {
         this.http = HttpSettings.from(settings);
         this.process = ProcessSettings.from(settings);
         this.database = DatabaseSettings.from(settings);
+        this.metrics = MetricsSettings.from(settings);
         this.stopBudget = StopBudget.from(settings);
         ApiAccess.check(settings);
         this.inheritedSocket = SocketActivation.detect(System.getenv());
@@ -65,16 +75,26 @@ public final class PlatformModule extends AbstractModule {
         bind(HttpSettings.class).toInstance(http);
         bind(ProcessSettings.class).toInstance(process);
         bind(DatabaseSettings.class).toInstance(database);
+        bind(MetricsSettings.class).toInstance(metrics);
+        PrometheusMeterRegistry registry = MetricsRegistry.create(metrics);
+        bind(PrometheusMeterRegistry.class).toInstance(registry);
+        bind(MeterRegistry.class).toInstance(registry);
+        bind(LifecycleMetrics.class).asEagerSingleton();
+        bind(OutboxMetrics.class).asEagerSingleton();
         bind(StopBudget.class).toInstance(stopBudget);
         bind(Transactions.class).to(PooledTransactions.class);
         ObjectMapper mapper = StrictJson.mapper();
         bind(ObjectMapper.class).toInstance(mapper);
         bind(Json.class).toInstance(new Json(mapper, http.maxRequestBody()));
         Multibinder.newSetBinder(binder(), Routes.Route.class);
-        Multibinder.newSetBinder(binder(), AdminEndpoint.class);
+        Multibinder<AdminEndpoint> adminEndpoints = Multibinder.newSetBinder(binder(), AdminEndpoint.class);
+        if (metrics.enabled()) {
+            adminEndpoints.addBinding().to(MetricsEndpoint.class);
+        }
         Multibinder.newSetBinder(binder(), Jobs.ScheduledJob.class);
         OutboxConsumers.of(binder());
         ManagedBinder.of(binder())
+                .manage(Phase.ADMIN, JvmMetrics.class)
                 .manage(Phase.ADMIN, AdminServer.class)
                 .manage(Phase.DATABASE, Database.class)
                 .manage(Phase.WORKERS, Scheduler.class)

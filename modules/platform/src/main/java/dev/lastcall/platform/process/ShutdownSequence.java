@@ -47,13 +47,16 @@ public final class ShutdownSequence {
     private final StopBudget budget;
     private final HttpServer http;
     private final SystemdNotifications systemd;
+    private final LifecycleMetrics metrics;
 
     @Inject
-    ShutdownSequence(Lifecycle lifecycle, StopBudget budget, HttpServer http, SystemdNotifications systemd) {
+    ShutdownSequence(Lifecycle lifecycle, StopBudget budget, HttpServer http, SystemdNotifications systemd,
+            LifecycleMetrics metrics) {
         this.lifecycle = lifecycle;
         this.budget = budget;
         this.http = http;
         this.systemd = systemd;
+        this.metrics = metrics;
     }
 
     /**
@@ -64,6 +67,7 @@ public final class ShutdownSequence {
     public Result run(Deadline deadline, ExitStatus startStatus) {
         StopReport report = lifecycle.stop(deadline, phases -> steps(phases, deadline));
         ExitStatus status = report(report, startStatus);
+        metrics.exited(status);
         lifecycle.stopRemaining(deadline);
         return new Result(report, status);
     }

@@ -1,0 +1,48 @@
+package dev.lastcall.ledger;
+
+import dev.lastcall.ledger.TransferAnswer.Stored;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+/**
+ * What {@code POST /v1/transfers} answered: transfers created, refusals by problem code (a bounded
+ * set: the codes this module and the platform's request parsing use), and idempotent replays.
+ */
+@Singleton
+final class LedgerMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter created;
+    private final Counter replayed;
+
+    @Inject
+    LedgerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.created = Counter.builder("lastcall.ledger.transfers.created")
+                .description("Transfers committed (201, not counting replays)")
+                .register(registry);
+        this.replayed = Counter.builder("lastcall.ledger.transfers.replayed")
+                .description("Requests answered with the stored answer of an earlier request with the same Idempotency-Key")
+                .register(registry);
+    }
+
+    void answered(Stored answer) {
+        if (answer.replayed()) {
+            replayed.increment();
+        } else if (answer.code() != null) {
+            refused(answer.code());
+        } else {
+            created.increment();
+        }
+    }
+
+    void refused(String code) {
+        Counter.builder("lastcall.ledger.transfers.refused")
+                .description("Transfer requests refused, by problem code")
+                .tag("code", code)
+                .register(registry)
+                .increment();
+    }
+}
