@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.lifecycle.StopReport;
 import dev.lastcall.platform.outbox.Outbox;
+import dev.lastcall.platform.testing.Scrape;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -230,6 +231,36 @@ class WebhooksIT {
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
             assertThat(receiver.deliveries("/gone")).hasSize(requests);
             assertThat(deliveries(service, subscription, "")).hasSize(3);
+        });
+    }
+
+    @Test
+    void metricsCountDeliveriesByOutcomeTimeAttemptsAndShowPendingDeliveriesAndDisabledSubscriptions() throws Exception {
+        // enough attempts that the failing deliveries stay pending while the test looks
+        WebhooksService service = service(Map.of("LASTCALL_WEBHOOKS_MAX_ATTEMPTS", "12"));
+        subscribe(service, "/ok", answering(204));
+        subscribe(service, "/gone", answering(410));
+        subscribe(service, "/flaky", answering(500));
+        service.publishTransfer();
+        service.publishTransfer();
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            Scrape scrape = Scrape.of(service.adminUri("/metrics"));
+            assertThat(scrape.value("lastcall_webhooks_deliveries_total", "outcome", "delivered")).hasValue(2);
+            // both deliveries to /gone may be attempted at once, before the first 410 disables the subscription
+            assertThat(scrape.value("lastcall_webhooks_deliveries_total", "outcome", "gone").orElseThrow())
+                    .isBetween(1.0, 2.0);
+            assertThat(scrape.value("lastcall_webhooks_deliveries_total", "outcome", "retry").orElseThrow())
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(scrape.value("lastcall_webhooks_attempt_duration_seconds_count", "outcome", "delivered"))
+                    .hasValue(2);
+            assertThat(scrape.value("lastcall_webhooks_attempt_duration_seconds_sum", "outcome", "delivered")
+                    .orElseThrow()).isPositive();
+            assertThat(scrape.value("lastcall_webhooks_subscriptions_disabled")).hasValue(1);
+            assertThat(scrape.value("lastcall_webhooks_deliveries_pending").orElseThrow()).isBetween(1.0, 2.0);
+            assertThat(scrape.value("lastcall_outbox_pending", "consumer", FanOutJob.CONSUMER)).hasValue(0);
+            assertThat(scrape.value("lastcall_job_runs_total", "job", DeliveryJob.NAME, "outcome", "success")
+                    .orElseThrow()).isPositive();
         });
     }
 

@@ -70,6 +70,10 @@ final class WebhooksService implements AutoCloseable {
         return service.get(type);
     }
 
+    URI adminUri(String path) {
+        return service.adminUri(path);
+    }
+
     /** Publishes a transfer.created event in its own committed transaction; returns the event id. */
     UUID publishTransfer() {
         Outbox outbox = service.get(Outbox.class);
