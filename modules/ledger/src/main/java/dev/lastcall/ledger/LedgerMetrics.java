@@ -20,7 +20,7 @@ final class LedgerMetrics {
     @Inject
     LedgerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.created = Counter.builder("lastcall.ledger.transfers.created")
+        this.created = Counter.builder("lastcall.ledger.transfers.committed")
                 .description("Transfers committed (201, not counting replays)")
                 .register(registry);
         this.replayed = Counter.builder("lastcall.ledger.transfers.replayed")
