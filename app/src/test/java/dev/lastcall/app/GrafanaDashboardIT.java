@@ -65,13 +65,14 @@ class GrafanaDashboardIT {
         return names;
     }
 
-    /** The identifiers of a PromQL expression that are neither functions, keywords, labels nor variables. */
+    /** The identifiers of a PromQL expression that are neither functions, keywords, labels, numbers, durations nor variables. */
     static List<String> metricNames(String promQl) {
         String expression = promQl
                 .replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"")
                 .replaceAll("\\{[^}]*}", "")
                 .replaceAll("\\[[^]]*]", "")
                 .replaceAll("\\$\\{?\\w+}?", "")
+                .replaceAll("(?<![\\w:])[0-9][\\w.]*", "")
                 .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "");
         List<String> names = new ArrayList<>();
         Matcher identifier = IDENTIFIER.matcher(expression);
