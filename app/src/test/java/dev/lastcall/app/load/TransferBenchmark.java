@@ -35,8 +35,9 @@ import java.util.stream.Stream;
  * transaction ({@code transfer.sql}) against the same PostgreSQL: the ratio says how close the
  * service comes to what the database itself allows on this machine.
  *
- * <p>The service runs twice, first with {@code metrics.enabled=false}, then with metrics on while
- * {@code /metrics} is scraped every {@link #SCRAPE_INTERVAL}: the two side by side are what metrics cost.
+ * <p>Two services run on the same database, one with {@code metrics.enabled=false} and one with
+ * metrics on while its {@code /metrics} is scraped every {@link #SCRAPE_INTERVAL}, measured one after
+ * the other at each point: the two side by side are what metrics cost.
  *
  * <p>Run with {@code ./lastcall bench transfers [DURATION_SECONDS]} (20 by default, per point).
  */
@@ -90,8 +91,9 @@ public final class TransferBenchmark {
                         ServiceProcess.jar(), duration.toSeconds(), warmUp.toSeconds(), ACCOUNTS,
                         db.getMetaData().getDatabaseProductVersion(), postgres.getPort(),
                         Runtime.getRuntime().availableProcessors());
-                List<Point> withoutMetrics = measureService(work, jdbcUrl, db, accounts, duration, warmUp, false);
-                List<Point> service = measureService(work, jdbcUrl, db, accounts, duration, warmUp, true);
+                Measured measured = measureServices(work, jdbcUrl, db, accounts, duration, warmUp);
+                List<Point> service = measured.on();
+                List<Point> withoutMetrics = measured.off();
                 List<Point> pgbench = measurePgbench(postgres.getPort(), db, work, duration);
                 LedgerInvariants.Report ledger = LedgerInvariants.check(db, Map.of());
                 System.out.println("ledger after both: " + ledger.summary() + "; invariants broken: "
@@ -117,47 +119,53 @@ public final class TransferBenchmark {
         }
     }
 
-    /** The accounts are opened by the first service; later ones find them. */
-    private static List<Point> measureService(Path work, String jdbcUrl, Connection db, List<String> accounts,
-            Duration duration, Duration warmUp, boolean metrics) throws Exception {
-        List<Point> points = new ArrayList<>();
-        String label = metrics ? "metrics on" : "metrics off";
-        try (ServiceProcess service = ServiceProcess.builder().quiet().label("bench").stateDir(work.resolve("state"))
-                .env("LASTCALL_DB_URL", jdbcUrl).env("LASTCALL_DB_USER", "postgres")
-                .env("LASTCALL_METRICS_ENABLED", Boolean.toString(metrics)).start().awaitReady()) {
-            if (!accountsOpen(db)) {
-                openAccounts(service.httpPort(), accounts);
-            }
-            System.out.printf("service (%s): pid %d, pool of %s connections; warming up ...%n", label, service.pid(),
-                    service.awaitLine("pool of (\\d+) connections", Duration.ofSeconds(5)).group(1));
-            Scraper scraper = metrics ? Scraper.start(service.adminPort()) : null;
-            try {
-                run(service.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
+    /** The service with metrics off and on, measured side by side. */
+    private record Measured(List<Point> off, List<Point> on) {}
+
+    /**
+     * Runs two services on the same database, one with metrics off and one with metrics on (its
+     * {@code /metrics} scraped all along), and measures them one after the other at each point, so
+     * that both see the same machine: it is shared, and its load drifts.
+     */
+    private static Measured measureServices(Path work, String jdbcUrl, Connection db, List<String> accounts,
+            Duration duration, Duration warmUp) throws Exception {
+        List<Point> off = new ArrayList<>();
+        List<Point> on = new ArrayList<>();
+        try (ServiceProcess withoutMetrics = service(work, jdbcUrl, false);
+                ServiceProcess withMetrics = service(work, jdbcUrl, true)) {
+            openAccounts(withoutMetrics.httpPort(), accounts);
+            System.out.printf("services: pid %d (metrics off), pid %d (metrics on), pools of %s connections; warming up ...%n",
+                    withoutMetrics.pid(), withMetrics.pid(),
+                    withMetrics.awaitLine("pool of (\\d+) connections", Duration.ofSeconds(5)).group(1));
+            try (Scraper scraper = Scraper.start(withMetrics.adminPort())) {
+                run(withoutMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
+                run(withMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
                 for (int clients : CLIENTS) {
                     checkpoint(db);
-                    Point point = run(service.httpPort(), clients, accounts, duration);
-                    System.out.printf("service (%s), %d clients: %s%n", label, clients, point.line());
-                    points.add(point);
+                    Point withoutPoint = run(withoutMetrics.httpPort(), clients, accounts, duration);
+                    System.out.printf("service (metrics off), %d clients: %s%n", clients, withoutPoint.line());
+                    off.add(withoutPoint);
+                    checkpoint(db);
+                    Point withPoint = run(withMetrics.httpPort(), clients, accounts, duration);
+                    System.out.printf("service (metrics on), %d clients: %s%n", clients, withPoint.line());
+                    on.add(withPoint);
                 }
-            } finally {
-                if (scraper != null) {
-                    System.out.printf("service (%s): /metrics scraped %d times, %d bytes the last time%n", label,
-                            scraper.scrapes(), scraper.lastBytes());
-                    scraper.close();
-                }
+                System.out.printf("service (metrics on): /metrics scraped %d times, %d bytes the last time%n",
+                        scraper.scrapes(), scraper.lastBytes());
             }
-            service.terminate();
-            System.out.printf("service stopped: exit %d%n", service.awaitExit(Duration.ofSeconds(60)));
+            withoutMetrics.terminate();
+            withMetrics.terminate();
+            System.out.printf("services stopped: exit %d, %d%n", withoutMetrics.awaitExit(Duration.ofSeconds(60)),
+                    withMetrics.awaitExit(Duration.ofSeconds(60)));
         }
-        return points;
+        return new Measured(off, on);
     }
 
-    private static boolean accountsOpen(Connection db) throws SQLException {
-        try (Statement sql = db.createStatement();
-                ResultSet rows = sql.executeQuery("SELECT count(*) FROM ledger_account WHERE code LIKE 'bench-%'")) {
-            rows.next();
-            return rows.getLong(1) > 0;
-        }
+    private static ServiceProcess service(Path work, String jdbcUrl, boolean metrics) throws Exception {
+        String name = metrics ? "metrics-on" : "metrics-off";
+        return ServiceProcess.builder().quiet().label(name).stateDir(work.resolve("state-" + name))
+                .env("LASTCALL_DB_URL", jdbcUrl).env("LASTCALL_DB_USER", "postgres")
+                .env("LASTCALL_METRICS_ENABLED", Boolean.toString(metrics)).start().awaitReady();
     }
 
     /** Scrapes {@code /metrics} as Prometheus would, every {@link #SCRAPE_INTERVAL}, with OpenMetrics. */
