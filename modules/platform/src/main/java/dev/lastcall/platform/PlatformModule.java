@@ -10,13 +10,17 @@ import dev.lastcall.platform.database.internal.DatabaseSettings;
 import dev.lastcall.platform.database.internal.PooledTransactions;
 import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.Routes;
+import dev.lastcall.platform.http.internal.AdminAccess;
 import dev.lastcall.platform.http.internal.AdminEndpoint;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.ApiAccess;
+import dev.lastcall.platform.http.internal.DatabaseProbe;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.http.internal.HttpSettings;
+import dev.lastcall.platform.http.internal.InfoEndpoint;
 import dev.lastcall.platform.http.internal.ListenerSource;
 import dev.lastcall.platform.http.internal.StrictJson;
+import dev.lastcall.platform.http.internal.ThreadsEndpoint;
 import dev.lastcall.platform.lifecycle.ManagedBinder;
 import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.lifecycle.StopBudget;
@@ -30,7 +34,8 @@ import java.util.Optional;
 
 /**
  * The platform's bindings. Construct it with the loaded settings: it validates its keys at once,
- * {@code api.tokens} against {@code http.host} included, and finds a socket systemd passed.
+ * {@code api.tokens} against {@code http.host} and {@code admin.tokens} against {@code admin.host}
+ * included, and finds a socket systemd passed.
  */
 public final class PlatformModule extends AbstractModule {
 
@@ -48,6 +53,7 @@ public final class PlatformModule extends AbstractModule {
         this.database = DatabaseSettings.from(settings);
         this.stopBudget = StopBudget.from(settings);
         ApiAccess.check(settings);
+        AdminAccess.check(settings);
         this.inheritedSocket = SocketActivation.detect(System.getenv());
     }
 
@@ -71,7 +77,9 @@ public final class PlatformModule extends AbstractModule {
         bind(ObjectMapper.class).toInstance(mapper);
         bind(Json.class).toInstance(new Json(mapper, http.maxRequestBody()));
         Multibinder.newSetBinder(binder(), Routes.Route.class);
-        Multibinder.newSetBinder(binder(), AdminEndpoint.class);
+        Multibinder<AdminEndpoint> adminEndpoints = Multibinder.newSetBinder(binder(), AdminEndpoint.class);
+        adminEndpoints.addBinding().to(InfoEndpoint.class);
+        adminEndpoints.addBinding().to(ThreadsEndpoint.class);
         Multibinder.newSetBinder(binder(), Jobs.ScheduledJob.class);
         OutboxConsumers.of(binder());
         ManagedBinder.of(binder())
@@ -79,6 +87,7 @@ public final class PlatformModule extends AbstractModule {
                 .manage(Phase.DATABASE, Database.class)
                 .manage(Phase.WORKERS, Scheduler.class)
                 .manage(Phase.HTTP, HttpServer.class);
+        bind(DatabaseProbe.class).to(DatabaseHealthProbe.class);
         bind(ListenerSource.class).toInstance(inheritedSocket
                 .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
                 .orElse(ListenerSource.BIND));
