@@ -14,6 +14,7 @@ import dev.lastcall.platform.http.internal.AdminAccess;
 import dev.lastcall.platform.http.internal.AdminEndpoint;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.ApiAccess;
+import dev.lastcall.platform.http.internal.ContractServlet;
 import dev.lastcall.platform.http.internal.DatabaseProbe;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.http.internal.HttpSettings;
@@ -76,7 +77,7 @@ public final class PlatformModule extends AbstractModule {
         ObjectMapper mapper = StrictJson.mapper();
         bind(ObjectMapper.class).toInstance(mapper);
         bind(Json.class).toInstance(new Json(mapper, http.maxRequestBody()));
-        Multibinder.newSetBinder(binder(), Routes.Route.class);
+        Routes.of(binder()).serve(ContractServlet.PATH, ContractServlet.class);
         Multibinder<AdminEndpoint> adminEndpoints = Multibinder.newSetBinder(binder(), AdminEndpoint.class);
         adminEndpoints.addBinding().to(InfoEndpoint.class);
         adminEndpoints.addBinding().to(ThreadsEndpoint.class);
