@@ -4,6 +4,7 @@ import dev.lastcall.ledger.TransferAnswer.KeyInUse;
 import dev.lastcall.ledger.TransferAnswer.KeyReused;
 import dev.lastcall.ledger.TransferAnswer.Stored;
 import dev.lastcall.platform.http.Json;
+import dev.lastcall.platform.http.PathSegments;
 import dev.lastcall.platform.http.Problem;
 import dev.lastcall.platform.http.ProblemException;
 import jakarta.inject.Inject;
@@ -37,10 +38,25 @@ final class TransfersServlet extends HttpServlet {
     }
 
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!Paths.segments(request.getPathInfo()).isEmpty()) {
-            throw Paths.methodNotAllowed("POST", "GET");
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        List<String> path = PathSegments.of(request);
+        String method = request.getMethod();
+        if (path.isEmpty()) {
+            switch (method) {
+                case "POST" -> create(request, response);
+                default -> throw ProblemException.methodNotAllowed(method, "POST");
+            }
+        } else if (path.size() == 1) {
+            switch (method) {
+                case "GET", "HEAD" -> show(path.getFirst(), response);
+                default -> throw ProblemException.methodNotAllowed(method, "GET", "HEAD");
+            }
+        } else {
+            throw ProblemException.notFound();
         }
+    }
+
+    private void create(HttpServletRequest request, HttpServletResponse response) throws IOException {
         IdempotencyKey key = IdempotencyKey.from(request.getHeaders(IdempotencyKey.HEADER));
         NewTransfer transfer = json.read(request, TransferRequest.class).validate();
         switch (transfers.apply(key, transfer)) {
@@ -53,16 +69,7 @@ final class TransfersServlet extends HttpServlet {
         }
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        List<String> path = Paths.segments(request.getPathInfo());
-        if (path.isEmpty()) {
-            throw Paths.methodNotAllowed("GET", "POST");
-        }
-        if (path.size() != 1) {
-            throw Paths.notFound();
-        }
-        String id = path.getFirst();
+    private void show(String id, HttpServletResponse response) throws IOException {
         // Up to 18 digits always fits a long; anything else names no transfer.
         Optional<Transfer> transfer = id.matches("[1-9][0-9]{0,17}") ? transfers.find(Long.parseLong(id)) : Optional.empty();
         json.write(response, 200, transfer.orElseThrow(() -> new ProblemException(404, "transfer_not_found",

@@ -71,22 +71,37 @@ public final class ShutdownSequence {
     private void steps(PhaseStops phases, Deadline deadline) throws InterruptedException {
         announce();
         drainDelay(deadline);
-        phases.stop(Phase.HTTP, budget.httpDrain(deadline));
-        phases.stop(Phase.WORKERS, budget.workers(deadline));
-        phases.stop(Phase.DATABASE, budget.transactions(deadline));
+        drainHttp(phases, deadline);
+        stopWorkers(phases, deadline);
+        closeDatabase(phases, deadline);
     }
 
-    /** Step 1. {@link Lifecycle#stop} has turned the state to STOPPING: readiness already answers 503. */
+    /** Step 1: {@link Lifecycle#stop} has turned the state to STOPPING, so readiness already answers 503. */
     private void announce() {
         systemd.stopping();
     }
 
-    /** Step 2, when the HTTP server runs. */
+    /** Step 2, when the HTTP server runs: {@link HttpServer#drainDelay}. */
     private void drainDelay(Deadline deadline) throws InterruptedException {
         if (lifecycle.running(Phase.HTTP)) {
             systemd.componentStopping(http);
             http.drainDelay(budget.drainDelay(deadline));
         }
+    }
+
+    /** Step 3: {@link HttpServer#stop}. */
+    private void drainHttp(PhaseStops phases, Deadline deadline) {
+        phases.stop(Phase.HTTP, budget.httpDrain(deadline));
+    }
+
+    /** Step 4: {@link dev.lastcall.platform.scheduling.internal.Scheduler#stop}. */
+    private void stopWorkers(PhaseStops phases, Deadline deadline) {
+        phases.stop(Phase.WORKERS, budget.workers(deadline));
+    }
+
+    /** Step 5: {@link dev.lastcall.platform.database.internal.Database#stop}. */
+    private void closeDatabase(PhaseStops phases, Deadline deadline) {
+        phases.stop(Phase.DATABASE, budget.transactions(deadline));
     }
 
     /** Step 6. */

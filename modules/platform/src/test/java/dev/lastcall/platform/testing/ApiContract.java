@@ -143,8 +143,12 @@ public final class ApiContract {
         }
         JsonNode operation = document.path("paths").path(template.get()).path(methodKey(exchange));
         if (operation.isMissingNode()) {
-            return outsideTheContract(exchange, 405, "method_not_allowed",
-                    "a method the contract does not declare on " + template.get());
+            List<String> violations = new ArrayList<>(outsideTheContract(exchange, 405, "method_not_allowed",
+                    "a method the contract does not declare on " + template.get()));
+            if (exchange.status() == 405) {
+                allow(template.get(), exchange, violations);
+            }
+            return violations;
         }
         String name = methodKey(exchange).toUpperCase(Locale.ROOT) + " " + template.get();
         String status = Integer.toString(exchange.status());
@@ -164,15 +168,47 @@ public final class ApiContract {
         return violations;
     }
 
-    /** Access is checked before routing: without a valid token, even a path the contract lacks is a 401. */
+    /**
+     * Access is checked before routing: without a valid token, even a path the contract lacks is a
+     * 401. A path no URL could be routed by (an empty segment inside it) is Jetty's 400. A HEAD
+     * answer has no body to name its code.
+     */
     private List<String> outsideTheContract(Exchange exchange, int status, String code, String what) {
         Optional<String> actual = problemCode(exchange);
-        if (exchange.status() == status && actual.equals(Optional.of(code))
-                || exchange.status() == 401 && actual.equals(Optional.of("unauthorized"))) {
+        boolean head = exchange.method().equals("HEAD") && actual.isEmpty();
+        if (answers(exchange, status, code) || answers(exchange, 401, "unauthorized")
+                || exchange.path().contains("//") && answers(exchange, 400, "invalid_request")) {
+            return List.of();
+        }
+        if (head && exchange.status() == status) {
             return List.of();
         }
         return List.of("%s %s is %s, so the answer must be a %d %s problem (or 401 unauthorized), not %d %s".formatted(
                 exchange.method(), exchange.path(), what, status, code, exchange.status(), actual.orElse(exchange.body())));
+    }
+
+    private static boolean answers(Exchange exchange, int status, String code) {
+        return exchange.status() == status && problemCode(exchange).equals(Optional.of(code));
+    }
+
+    /** A 405 must say in {@code Allow} which methods the path has: the contract's, and HEAD with GET. */
+    private void allow(String template, Exchange exchange, List<String> violations) {
+        Set<String> declared = new TreeSet<>();
+        names(document.path("paths").path(template)).stream().filter(ApiContract::isMethod)
+                .forEach(method -> declared.add(method.toUpperCase(Locale.ROOT)));
+        Set<String> allowed = new TreeSet<>();
+        exchange.header("Allow").ifPresent(value -> {
+            for (String method : value.split(",")) {
+                allowed.add(method.strip().toUpperCase(Locale.ROOT));
+            }
+        });
+        if (declared.contains("GET")) {
+            allowed.remove("HEAD");
+        }
+        if (!allowed.equals(declared)) {
+            violations.add("%s %s: 405 with Allow: %s, but the contract declares %s".formatted(exchange.method(),
+                    template, exchange.header("Allow").orElse("(none)"), declared));
+        }
     }
 
     private void headers(String name, JsonNode declared, String pointer, Exchange exchange, List<String> violations) {

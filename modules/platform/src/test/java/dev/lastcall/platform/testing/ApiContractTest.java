@@ -131,8 +131,14 @@ class ApiContractTest {
         assertThat(CONTRACT.violations(new Exchange("GET", "/v1/nothing", 404, PROBLEM, problem(404, "not_found")))).isEmpty();
         assertThat(CONTRACT.violations(new Exchange("GET", "/v1/transfers/1/more", 404, PROBLEM, problem(404, "not_found"))))
                 .isEmpty();
+        assertThat(CONTRACT.violations(new Exchange("GET", "/v1/accounts", 405, headers(PROBLEM, "Allow", "POST"),
+                problem(405, "method_not_allowed")))).isEmpty();
+        assertThat(CONTRACT.violations(new Exchange("POST", "/v1/accounts/alice", 405, headers(PROBLEM, "Allow", "GET, HEAD"),
+                problem(405, "method_not_allowed")))).isEmpty();
+        assertThat(CONTRACT.violations(new Exchange("GET", "/v1/accounts", 405, headers(PROBLEM, "Allow", "POST, PUT"),
+                problem(405, "method_not_allowed")))).singleElement().asString().contains("Allow: POST, PUT");
         assertThat(CONTRACT.violations(new Exchange("GET", "/v1/accounts", 405, PROBLEM, problem(405, "method_not_allowed"))))
-                .isEmpty();
+                .singleElement().asString().contains("Allow: (none)");
         assertThat(CONTRACT.violations(new Exchange("GET", "/v1/nothing", 200, JSON, "{}"))).isNotEmpty();
         assertThat(CONTRACT.violations(new Exchange("PUT", "/v1/accounts/alice", 200, JSON, ACCOUNT))).isNotEmpty();
     }

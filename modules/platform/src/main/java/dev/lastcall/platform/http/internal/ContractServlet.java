@@ -1,5 +1,6 @@
 package dev.lastcall.platform.http.internal;
 
+import dev.lastcall.platform.http.ProblemException;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,7 +34,15 @@ public final class ContractServlet extends HttpServlet {
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String method = request.getMethod();
+        switch (method) {
+            case "GET", "HEAD" -> write(response);
+            default -> throw ProblemException.methodNotAllowed(method, "GET", "HEAD");
+        }
+    }
+
+    private void write(HttpServletResponse response) throws IOException {
         response.setStatus(200);
         response.setContentType("application/json");
         response.setContentLength(contract.length);
