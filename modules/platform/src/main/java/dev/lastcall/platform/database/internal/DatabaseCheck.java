@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Whether the database answers, for health: a connection from the pool, validated with a short
- * timeout. However often it is asked, it reaches the database at most once per {@link #FRESH_FOR}
+ * timeout. While the pool is not open (before start, from the drain on) it is down without
+ * asking. However often it is asked, it reaches the database at most once per {@link #FRESH_FOR}
  * (callers in between get the last result) and one check at a time; a caller waits at most
  * {@link #WAIT} for a check under way, then hears that the database did not answer in time, while
  * the check goes on for the next caller.
@@ -64,6 +65,12 @@ public final class DatabaseCheck {
     }
 
     public Result check() {
+        Optional<DataSource> dataSource = pool.get();
+        if (dataSource.isEmpty()) {
+            // Known without asking the database, so never stale: no cached "up" outlives the drain.
+            return Result.unreachable(Instant.now(),
+                    "the pool is not open (the database is starting, stopping or not part of this service)");
+        }
         CompletableFuture<Result> check;
         synchronized (this) {
             if (last != null && System.nanoTime() - lastAtNanos < freshFor.toNanos()) {
@@ -72,7 +79,7 @@ public final class DatabaseCheck {
             if (running == null) {
                 CompletableFuture<Result> started = new CompletableFuture<>();
                 running = started;
-                Thread.ofVirtual().name("database-check").start(() -> finish(started, probe()));
+                Thread.ofVirtual().name("database-check").start(() -> finish(started, probe(dataSource.get())));
             }
             check = running;
         }
@@ -95,14 +102,10 @@ public final class DatabaseCheck {
         check.complete(result);
     }
 
-    private Result probe() {
+    private Result probe(DataSource dataSource) {
         Instant at = Instant.now();
         long begin = System.nanoTime();
-        Optional<DataSource> dataSource = pool.get();
-        if (dataSource.isEmpty()) {
-            return Result.unreachable(at, "the pool is not open (the database is starting, stopping or not part of this service)");
-        }
-        try (Connection connection = dataSource.get().getConnection()) {
+        try (Connection connection = dataSource.getConnection()) {
             if (connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
                 return Result.reachable(at, Duration.ofNanos(System.nanoTime() - begin));
             }

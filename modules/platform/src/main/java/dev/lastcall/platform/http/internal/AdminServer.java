@@ -15,6 +15,8 @@ import java.util.TreeMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -72,7 +74,9 @@ public final class AdminServer implements Managed {
         Server jetty = new Server(threads);
         jetty.setStopAtShutdown(false);
         jetty.setErrorHandler(new ProblemErrorHandler(mapper, new ConnectionClosing()));
-        ServerConnector listener = new ServerConnector(jetty, 1, 1);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector listener = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         listener.setName("admin");
         listener.setHost(settings.adminHost());
         listener.setPort(settings.adminPort());
@@ -117,6 +121,7 @@ public final class AdminServer implements Managed {
                 return false;
             }
             if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                 Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
                 return true;
             }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,22 @@ class DatabaseCheckTest {
         DatabaseCheck check = new DatabaseCheck(Optional::empty, Duration.ZERO, LONG);
 
         assertThat(check.check().problem()).contains("pool is not open");
+    }
+
+    @Test
+    void aPoolThatClosesIsUnreachableAtOnceWhateverWasCached() {
+        FakePool pool = new FakePool();
+        AtomicBoolean open = new AtomicBoolean(true);
+        DatabaseCheck check = new DatabaseCheck(() -> open.get() ? Optional.of(pool.dataSource()) : Optional.empty(),
+                LONG, LONG);
+        assertThat(check.check().reachable()).isTrue();
+
+        open.set(false);
+
+        assertThat(check.check().reachable()).isFalse();
+        open.set(true);
+        assertThat(check.check().reachable()).as("the cached check, once open again").isTrue();
+        assertThat(pool.borrowed).hasValue(1);
     }
 
     @Test

@@ -227,6 +227,7 @@ class AdminServerIT {
                     .POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
 
             assertProblem(response, 405, "method_not_allowed");
+            assertThat(response.headers().firstValue("allow")).hasValue("GET, HEAD");
         }
     }
 
