@@ -10,14 +10,19 @@ import dev.lastcall.platform.database.internal.DatabaseSettings;
 import dev.lastcall.platform.database.internal.PooledTransactions;
 import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.Routes;
+import dev.lastcall.platform.http.internal.AdminAccess;
 import dev.lastcall.platform.http.internal.AdminEndpoint;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.ApiAccess;
+import dev.lastcall.platform.http.internal.ContractServlet;
+import dev.lastcall.platform.http.internal.DatabaseProbe;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.http.internal.HttpSettings;
+import dev.lastcall.platform.http.internal.InfoEndpoint;
 import dev.lastcall.platform.http.internal.ListenerSource;
 import dev.lastcall.platform.http.internal.MetricsEndpoint;
 import dev.lastcall.platform.http.internal.StrictJson;
+import dev.lastcall.platform.http.internal.ThreadsEndpoint;
 import dev.lastcall.platform.lifecycle.ManagedBinder;
 import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.lifecycle.StopBudget;
@@ -38,7 +43,8 @@ import java.util.Optional;
 
 /**
  * The platform's bindings. Construct it with the loaded settings: it validates its keys at once,
- * {@code api.tokens} against {@code http.host} included, and finds a socket systemd passed.
+ * {@code api.tokens} against {@code http.host} and {@code admin.tokens} against {@code admin.host}
+ * included, and finds a socket systemd passed.
  */
 public final class PlatformModule extends AbstractModule {
 
@@ -58,6 +64,7 @@ public final class PlatformModule extends AbstractModule {
         this.metrics = MetricsSettings.from(settings);
         this.stopBudget = StopBudget.from(settings);
         ApiAccess.check(settings);
+        AdminAccess.check(settings);
         this.inheritedSocket = SocketActivation.detect(System.getenv());
     }
 
@@ -86,8 +93,10 @@ public final class PlatformModule extends AbstractModule {
         ObjectMapper mapper = StrictJson.mapper();
         bind(ObjectMapper.class).toInstance(mapper);
         bind(Json.class).toInstance(new Json(mapper, http.maxRequestBody()));
-        Multibinder.newSetBinder(binder(), Routes.Route.class);
+        Routes.of(binder()).serve(ContractServlet.PATH, ContractServlet.class);
         Multibinder<AdminEndpoint> adminEndpoints = Multibinder.newSetBinder(binder(), AdminEndpoint.class);
+        adminEndpoints.addBinding().to(InfoEndpoint.class);
+        adminEndpoints.addBinding().to(ThreadsEndpoint.class);
         if (metrics.enabled()) {
             adminEndpoints.addBinding().to(MetricsEndpoint.class);
         }
@@ -99,6 +108,7 @@ public final class PlatformModule extends AbstractModule {
                 .manage(Phase.DATABASE, Database.class)
                 .manage(Phase.WORKERS, Scheduler.class)
                 .manage(Phase.HTTP, HttpServer.class);
+        bind(DatabaseProbe.class).to(DatabaseHealthProbe.class);
         bind(ListenerSource.class).toInstance(inheritedSocket
                 .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
                 .orElse(ListenerSource.BIND));

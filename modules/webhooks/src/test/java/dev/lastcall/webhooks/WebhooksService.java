@@ -6,6 +6,8 @@ import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.lifecycle.StopReport;
 import dev.lastcall.platform.outbox.Outbox;
 import dev.lastcall.platform.outbox.TransferCreated;
+import dev.lastcall.platform.testing.ApiContract.Exchange;
+import dev.lastcall.platform.testing.ContractExchanges;
 import dev.lastcall.platform.testing.TestService;
 import java.io.IOException;
 import java.net.URI;
@@ -136,9 +138,13 @@ final class WebhooksService implements AutoCloseable {
                 .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** Sends the request; its answer is checked against the contract ({@link ContractExchanges}) before the test sees it. */
+    private Answer send(HttpRequest.Builder builder) throws IOException, InterruptedException {
+        HttpRequest request = builder.timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        ContractExchanges.check(new Exchange(request.method(), request.uri().getRawPath()
+                + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery()),
+                response.statusCode(), response.headers().map(), response.body()));
         JsonNode body = response.body().isEmpty() ? mapper.nullNode() : mapper.readTree(response.body());
         return new Answer(response.statusCode(), response.headers(), body);
     }

@@ -3,6 +3,7 @@ package dev.lastcall.platform.database.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.lastcall.platform.config.Redaction;
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.lifecycle.Managed;
@@ -149,10 +150,10 @@ public final class Database implements Managed {
         } catch (RuntimeException e) {
             String reason = SqlStates.sqlCause(e).map(Throwable::getMessage).orElseGet(() -> Failures.oneLine(e));
             throw new StartFailure(ExitStatus.DATABASE_UNREACHABLE,
-                    "database unreachable at %s: %s".formatted(JdbcUrls.withoutPassword(url), reason.replace('\n', ' ')), e);
+                    "database unreachable at %s: %s".formatted(Redaction.withoutPassword(url), reason.replace('\n', ' ')), e);
         }
         log.info("database: pool of {} connections to {} ({}) in {}",
-                settings.poolSize(), JdbcUrls.withoutPassword(url), serverVersion(dataSource), Seconds.since(begin));
+                settings.poolSize(), Redaction.withoutPassword(url), serverVersion(dataSource), Seconds.since(begin));
         return dataSource;
     }
 

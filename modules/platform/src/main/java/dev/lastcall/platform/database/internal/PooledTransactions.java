@@ -92,6 +92,16 @@ public final class PooledTransactions implements Transactions {
         }
     }
 
+    /** The pool while work is accepted: not before the database started, nor once the drain began. */
+    Optional<DataSource> pool() {
+        lock.lock();
+        try {
+            return state == State.OPEN ? Optional.ofNullable(dataSource) : Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Starts accepting work on connections from {@code pool}, whose connections have autocommit off. */
     void open(DataSource pool) {
         lock.lock();

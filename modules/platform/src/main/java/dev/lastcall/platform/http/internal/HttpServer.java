@@ -190,6 +190,12 @@ public final class HttpServer implements Managed {
         return connector == null ? -1 : connector.getLocalPort();
     }
 
+    /** Whether the listener is open: from start until the drain closes it (this process's copy, if inherited). */
+    public boolean accepting() {
+        ServerConnector listener = connector;
+        return listener != null && listener.isOpen();
+    }
+
     /** Requests that have started and not yet completed. */
     public long inFlight() {
         return statistics.getRequestsActive();
