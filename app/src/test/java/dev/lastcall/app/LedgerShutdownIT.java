@@ -225,6 +225,16 @@ class LedgerShutdownIT {
         }
     }
 
+    @Test
+    void anAdminPortBeyondLoopbackWithoutAdminTokensIsRefusedWithStatusTwoNamingTheKey() throws Exception {
+        try (ServiceProcess service = ServiceProcess.builder().stateDir(work).env("LASTCALL_ADMIN_HOST", "0.0.0.0").start()) {
+            assertThat(service.awaitExit(EXIT)).isEqualTo(2);
+            assertThat(service.output()).contains("admin.tokens").contains("LASTCALL_ADMIN_TOKENS").contains("0.0.0.0")
+                    .doesNotContainPattern(STACK_TRACE)
+                    .as("nothing started before the configuration was checked").doesNotContain("database: starting");
+        }
+    }
+
     /** The service's output as lines, with the positions and times the assertions need. */
     private record Log(List<String> lines) {
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -34,11 +35,16 @@ import java.util.stream.Stream;
  * transaction ({@code transfer.sql}) against the same PostgreSQL: the ratio says how close the
  * service comes to what the database itself allows on this machine.
  *
+ * <p>Two services run on the same database, one with {@code metrics.enabled=false} and one with
+ * metrics on while its {@code /metrics} is scraped every {@link #SCRAPE_INTERVAL}, measured one after
+ * the other at each point: the two side by side are what metrics cost.
+ *
  * <p>Run with {@code ./lastcall bench transfers [DURATION_SECONDS]} (20 by default, per point).
  */
 public final class TransferBenchmark {
 
     private static final List<Integer> CLIENTS = List.of(16, 64);
+    private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
     private static final String CURRENCY = "EUR";
     private static final int ACCOUNTS = 10;
     private static final long OPENING_BALANCE = 1_000_000_000_000L;
@@ -85,7 +91,9 @@ public final class TransferBenchmark {
                         ServiceProcess.jar(), duration.toSeconds(), warmUp.toSeconds(), ACCOUNTS,
                         db.getMetaData().getDatabaseProductVersion(), postgres.getPort(),
                         Runtime.getRuntime().availableProcessors());
-                List<Point> service = measureService(work, jdbcUrl, db, accounts, duration, warmUp);
+                Measured measured = measureServices(work, jdbcUrl, db, accounts, duration, warmUp);
+                List<Point> service = measured.on();
+                List<Point> withoutMetrics = measured.off();
                 List<Point> pgbench = measurePgbench(postgres.getPort(), db, work, duration);
                 LedgerInvariants.Report ledger = LedgerInvariants.check(db, Map.of());
                 System.out.println("ledger after both: " + ledger.summary() + "; invariants broken: "
@@ -98,29 +106,114 @@ public final class TransferBenchmark {
                     System.out.printf("%7d | %-49s | %-49s | %s%n", s.clients(), s.line(), p == null ? "not run" : p.line(),
                             p == null || p.tps() == 0 ? "-" : "%.2f".formatted(s.tps() / p.tps()));
                 }
+                System.out.println();
+                System.out.printf("clients | metrics on (scraped every %ds)                  | metrics off                                       | on/off: tps, p50, p99%n",
+                        SCRAPE_INTERVAL.toSeconds());
+                for (int i = 0; i < CLIENTS.size(); i++) {
+                    Point on = service.get(i);
+                    Point off = withoutMetrics.get(i);
+                    System.out.printf("%7d | %-49s | %-49s | %.3f, %.3f, %.3f%n", on.clients(), on.line(), off.line(),
+                            on.tps() / off.tps(), on.p50Millis() / off.p50Millis(), on.p99Millis() / off.p99Millis());
+                }
             }
         }
     }
 
-    private static List<Point> measureService(Path work, String jdbcUrl, Connection db, List<String> accounts,
+    /** The service with metrics off and on, measured side by side. */
+    private record Measured(List<Point> off, List<Point> on) {}
+
+    /**
+     * Runs two services on the same database, one with metrics off and one with metrics on (its
+     * {@code /metrics} scraped all along), and measures them one after the other at each point, so
+     * that both see the same machine: it is shared, and its load drifts.
+     */
+    private static Measured measureServices(Path work, String jdbcUrl, Connection db, List<String> accounts,
             Duration duration, Duration warmUp) throws Exception {
-        List<Point> points = new ArrayList<>();
-        try (ServiceProcess service = ServiceProcess.builder().quiet().label("bench").stateDir(work.resolve("state"))
-                .env("LASTCALL_DB_URL", jdbcUrl).env("LASTCALL_DB_USER", "postgres").start().awaitReady()) {
-            openAccounts(service.httpPort(), accounts);
-            System.out.printf("service: pid %d, pool of %s connections; warming up ...%n", service.pid(),
-                    service.awaitLine("pool of (\\d+) connections", Duration.ofSeconds(5)).group(1));
-            run(service.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
-            for (int clients : CLIENTS) {
-                checkpoint(db);
-                Point point = run(service.httpPort(), clients, accounts, duration);
-                System.out.printf("service, %d clients: %s%n", clients, point.line());
-                points.add(point);
+        List<Point> off = new ArrayList<>();
+        List<Point> on = new ArrayList<>();
+        try (ServiceProcess withoutMetrics = service(work, jdbcUrl, false);
+                ServiceProcess withMetrics = service(work, jdbcUrl, true)) {
+            openAccounts(withoutMetrics.httpPort(), accounts);
+            System.out.printf("services: pid %d (metrics off), pid %d (metrics on), pools of %s connections; warming up ...%n",
+                    withoutMetrics.pid(), withMetrics.pid(),
+                    withMetrics.awaitLine("pool of (\\d+) connections", Duration.ofSeconds(5)).group(1));
+            try (Scraper scraper = Scraper.start(withMetrics.adminPort())) {
+                run(withoutMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
+                run(withMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
+                for (int clients : CLIENTS) {
+                    checkpoint(db);
+                    Point withoutPoint = run(withoutMetrics.httpPort(), clients, accounts, duration);
+                    System.out.printf("service (metrics off), %d clients: %s%n", clients, withoutPoint.line());
+                    off.add(withoutPoint);
+                    checkpoint(db);
+                    Point withPoint = run(withMetrics.httpPort(), clients, accounts, duration);
+                    System.out.printf("service (metrics on), %d clients: %s%n", clients, withPoint.line());
+                    on.add(withPoint);
+                }
+                System.out.printf("service (metrics on): /metrics scraped %d times, %d bytes the last time%n",
+                        scraper.scrapes(), scraper.lastBytes());
             }
-            service.terminate();
-            System.out.printf("service stopped: exit %d%n", service.awaitExit(Duration.ofSeconds(60)));
+            withoutMetrics.terminate();
+            withMetrics.terminate();
+            System.out.printf("services stopped: exit %d, %d%n", withoutMetrics.awaitExit(Duration.ofSeconds(60)),
+                    withMetrics.awaitExit(Duration.ofSeconds(60)));
         }
-        return points;
+        return new Measured(off, on);
+    }
+
+    private static ServiceProcess service(Path work, String jdbcUrl, boolean metrics) throws Exception {
+        String name = metrics ? "metrics-on" : "metrics-off";
+        return ServiceProcess.builder().quiet().label(name).stateDir(work.resolve("state-" + name))
+                .env("LASTCALL_DB_URL", jdbcUrl).env("LASTCALL_DB_USER", "postgres")
+                .env("LASTCALL_METRICS_ENABLED", Boolean.toString(metrics)).start().awaitReady();
+    }
+
+    /** Scrapes {@code /metrics} as Prometheus would, every {@link #SCRAPE_INTERVAL}, with OpenMetrics. */
+    private static final class Scraper implements AutoCloseable {
+        private final Thread thread;
+        private final AtomicInteger scrapes = new AtomicInteger();
+        private volatile int lastBytes;
+
+        private Scraper(int adminPort) {
+            this.thread = Thread.ofPlatform().daemon().name("scraper").unstarted(() -> loop(adminPort));
+        }
+
+        static Scraper start(int adminPort) {
+            Scraper scraper = new Scraper(adminPort);
+            scraper.thread.start();
+            return scraper;
+        }
+
+        private void loop(int adminPort) {
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                        .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+                        .build();
+                while (!Thread.currentThread().isInterrupted()) {
+                    lastBytes = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body().length;
+                    scrapes.incrementAndGet();
+                    Thread.sleep(SCRAPE_INTERVAL);
+                }
+            } catch (IOException e) {
+                System.out.println("scraper: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        int scrapes() {
+            return scrapes.get();
+        }
+
+        int lastBytes() {
+            return lastBytes;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
+        }
     }
 
     private static Point run(int port, int clients, List<String> accounts, Duration duration) throws InterruptedException {

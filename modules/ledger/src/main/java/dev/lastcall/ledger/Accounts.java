@@ -1,6 +1,7 @@
 package dev.lastcall.ledger;
 
 import dev.lastcall.platform.database.Transactions;
+import dev.lastcall.platform.http.Cursor;
 import dev.lastcall.platform.http.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

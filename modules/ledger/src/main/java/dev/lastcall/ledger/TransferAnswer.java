@@ -7,12 +7,18 @@ sealed interface TransferAnswer {
 
     /**
      * The answer stored with the idempotency key: the new transfer (201) or a refusal such as 409
-     * {@code insufficient_funds}; {@code replayed} when an earlier request produced it.
+     * {@code insufficient_funds}; {@code replayed} when an earlier request produced it. A refusal
+     * just decided knows its problem {@code code}; one read back from the key does not.
      */
-    record Stored(int status, String body, @Nullable Long transferId, boolean replayed) implements TransferAnswer {
+    record Stored(int status, String body, @Nullable Long transferId, boolean replayed, @Nullable String code)
+            implements TransferAnswer {
+
+        Stored(int status, String body, @Nullable Long transferId, boolean replayed) {
+            this(status, body, transferId, replayed, null);
+        }
 
         Stored replay() {
-            return new Stored(status, body, transferId, true);
+            return new Stored(status, body, transferId, true, code);
         }
     }
 

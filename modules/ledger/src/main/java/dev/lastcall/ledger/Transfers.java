@@ -8,6 +8,7 @@ import dev.lastcall.ledger.TransferAnswer.Stored;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.http.Problem;
 import dev.lastcall.platform.outbox.Outbox;
+import dev.lastcall.platform.outbox.TransferCreated;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -33,9 +34,6 @@ final class Transfers {
     /** The columns {@link #transfer} reads, for queries over {@code ledger_transfer t} and its two accounts. */
     static final String COLUMNS =
             "t.id, fa.code AS from_code, ta.code AS to_code, t.amount, t.currency, t.reference, t.created_at";
-
-    /** The outbox event of each new transfer; its payload is the transfer as the API shows it. */
-    static final String TRANSFER_CREATED = "transfer.created";
 
     private static final String SQL_STATE_UNIQUE_VIOLATION = "23505";
 
@@ -120,7 +118,7 @@ final class Transfers {
                     "the transfer would take a balance beyond the range of a 64-bit integer");
         }
         Transfer written = write(connection, from, to, transfer);
-        outbox.publish(connection, TRANSFER_CREATED, written);
+        outbox.publish(connection, TransferCreated.TYPE, written.created());
         return new Stored(201, json(written), written.id(), false);
     }
 
@@ -235,7 +233,7 @@ final class Transfers {
     }
 
     private Stored refusal(int status, String code, String title, String detail) {
-        return new Stored(status, json(Problem.of(status, code, title, detail)), null, false);
+        return new Stored(status, json(Problem.of(status, code, title, detail)), null, false, code);
     }
 
     private String json(Object body) {

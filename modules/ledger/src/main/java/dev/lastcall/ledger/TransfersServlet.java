@@ -4,6 +4,7 @@ import dev.lastcall.ledger.TransferAnswer.KeyInUse;
 import dev.lastcall.ledger.TransferAnswer.KeyReused;
 import dev.lastcall.ledger.TransferAnswer.Stored;
 import dev.lastcall.platform.http.Json;
+import dev.lastcall.platform.http.PathSegments;
 import dev.lastcall.platform.http.Problem;
 import dev.lastcall.platform.http.ProblemException;
 import jakarta.inject.Inject;
@@ -29,22 +30,52 @@ final class TransfersServlet extends HttpServlet {
 
     private final Json json;
     private final Transfers transfers;
+    private final LedgerMetrics metrics;
 
     @Inject
-    TransfersServlet(Json json, Transfers transfers) {
+    TransfersServlet(Json json, Transfers transfers, LedgerMetrics metrics) {
         this.json = json;
         this.transfers = transfers;
+        this.metrics = metrics;
     }
 
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!Paths.segments(request.getPathInfo()).isEmpty()) {
-            throw Paths.methodNotAllowed("POST", "GET");
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        List<String> path = PathSegments.of(request);
+        String method = request.getMethod();
+        if (path.isEmpty()) {
+            switch (method) {
+                case "POST" -> createCounted(request, response);
+                default -> throw ProblemException.methodNotAllowed(method, "POST");
+            }
+        } else if (path.size() == 1) {
+            switch (method) {
+                case "GET", "HEAD" -> show(path.getFirst(), response);
+                default -> throw ProblemException.methodNotAllowed(method, "GET", "HEAD");
+            }
+        } else {
+            throw ProblemException.notFound();
         }
+    }
+
+    /** A refusal before the transfer is decided (a bad body, a missing key) counts by its code too. */
+    private void createCounted(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            create(request, response);
+        } catch (ProblemException refusal) {
+            metrics.refused(refusal.problem().code());
+            throw refusal;
+        }
+    }
+
+    private void create(HttpServletRequest request, HttpServletResponse response) throws IOException {
         IdempotencyKey key = IdempotencyKey.from(request.getHeaders(IdempotencyKey.HEADER));
         NewTransfer transfer = json.read(request, TransferRequest.class).validate();
         switch (transfers.apply(key, transfer)) {
-            case Stored stored -> write(response, stored);
+            case Stored stored -> {
+                metrics.answered(stored);
+                write(response, stored);
+            }
             case KeyInUse inUse -> throw new ProblemException(Problem.of(409, "idempotency_key_in_use",
                     "Idempotency key in use", "a request with this Idempotency-Key is still running; retry shortly"),
                     IN_USE_RETRY_AFTER);
@@ -53,16 +84,7 @@ final class TransfersServlet extends HttpServlet {
         }
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        List<String> path = Paths.segments(request.getPathInfo());
-        if (path.isEmpty()) {
-            throw Paths.methodNotAllowed("GET", "POST");
-        }
-        if (path.size() != 1) {
-            throw Paths.notFound();
-        }
-        String id = path.getFirst();
+    private void show(String id, HttpServletResponse response) throws IOException {
         // Up to 18 digits always fits a long; anything else names no transfer.
         Optional<Transfer> transfer = id.matches("[1-9][0-9]{0,17}") ? transfers.find(Long.parseLong(id)) : Optional.empty();
         json.write(response, 200, transfer.orElseThrow(() -> new ProblemException(404, "transfer_not_found",

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lastcall.platform.testing.ApiContract.Exchange;
+import dev.lastcall.platform.testing.ContractExchanges;
 import dev.lastcall.platform.testing.RawHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +21,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-/** A client of the ledger's HTTP API over real sockets (java.net.http, HTTP/1.1 keep-alive). */
+/**
+ * A client of the ledger's HTTP API over real sockets (java.net.http, HTTP/1.1 keep-alive). Every
+ * answer is checked against the contract ({@link ContractExchanges}) before the test sees it.
+ */
 final class Api {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -75,6 +80,10 @@ final class Api {
             RawHttp.Response response = RawHttp.exchange(port, head, body);
             Map<String, List<String>> headers = new LinkedHashMap<>();
             response.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+            String[] requestLine = head.lines().findFirst().orElse("").split(" ");
+            if (requestLine.length == 3) {
+                ContractExchanges.check(new Exchange(requestLine[0], requestLine[1], response.status(), headers, response.body()));
+            }
             return new Reply(response.status(), headers, response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -101,6 +110,9 @@ final class Api {
     Reply send(HttpRequest request) {
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            ContractExchanges.check(new Exchange(request.method(), request.uri().getRawPath()
+                    + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery()),
+                    response.statusCode(), response.headers().map(), response.body()));
             return new Reply(response.statusCode(), response.headers().map(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -744,6 +744,101 @@ class LedgerApiIT {
         }
     }
 
+    /** The same rules for every path of both routes: a trailing slash names nothing, any other method is a 405. */
+    @Nested
+    class Routing {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/v1/accounts/", "/v1/accounts/{code}/", "/v1/accounts/{code}/transfers/",
+                "/v1/transfers/", "/v1/transfers/{id}/"})
+        void aPathWithAnEmptySegmentIs404NotFoundForEveryMethod(String template) {
+            String code = unique("slash");
+            String world = unique("world");
+            api.openAccount(code, "EUR", false);
+            api.openAccount(world, "EUR", true);
+            long id = api.transfer(world, code, 100, "EUR").json().path("id").asLong();
+            String path = template.replace("{code}", code).replace("{id}", Long.toString(id));
+
+            for (String method : List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "FOO")) {
+                Reply reply = api.method(method, path);
+                assertThat(reply.status()).as("%s %s", method, path).isEqualTo(404);
+                if (!method.equals("HEAD")) {
+                    assertThat(reply.problem(404)).as("%s %s", method, path).isEqualTo("not_found");
+                    assertThat(reply.detail()).isEqualTo("no resource at this path");
+                }
+            }
+        }
+
+        /** Jetty refuses a path with two slashes in a row as ambiguous, before any route sees it. */
+        @ParameterizedTest
+        @ValueSource(strings = {"/v1/accounts//{code}", "/v1/accounts/{code}//", "/v1/transfers//1", "/v1//accounts"})
+        void twoSlashesInARowAre400(String template) {
+            String code = unique("slashes");
+            api.openAccount(code, "EUR", false);
+            String path = template.replace("{code}", code);
+
+            for (String method : List.of("GET", "POST", "PATCH")) {
+                Reply reply = api.method(method, path);
+                assertThat(reply.problem(400)).as("%s %s", method, path).isEqualTo("invalid_request");
+            }
+        }
+
+        @Test
+        void aPostWithATrailingSlashCreatesNothing() {
+            String code = unique("slash");
+            String world = unique("world");
+            api.openAccount(world, "EUR", true);
+
+            Reply account = api.post("/v1/accounts/", """
+                    {"code":"%s","currency":"EUR"}""".formatted(code));
+            api.openAccount(code, "EUR", false);
+            Reply transfer = api.post("/v1/transfers/", """
+                    {"from":"%s","to":"%s","amount":5,"currency":"EUR"}""".formatted(world, code),
+                    "Idempotency-Key", Api.newKey());
+
+            assertThat(account.problem(404)).isEqualTo("not_found");
+            assertThat(transfer.problem(404)).isEqualTo("not_found");
+            assertThat(api.balance(code)).isZero();
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', textBlock = """
+                /v1/accounts                  | POST      | PATCH, FOO, GET, PUT, DELETE, OPTIONS, TRACE
+                /v1/accounts/{code}           | GET, HEAD | PATCH, FOO, POST, PUT, DELETE, OPTIONS, TRACE
+                /v1/accounts/{code}/transfers | GET, HEAD | PATCH, FOO, POST, PUT, DELETE, OPTIONS, TRACE
+                /v1/transfers                 | POST      | PATCH, FOO, GET, PUT, DELETE, OPTIONS, TRACE
+                /v1/transfers/{id}            | GET, HEAD | PATCH, FOO, POST, PUT, DELETE, OPTIONS, TRACE
+                """)
+        void everyOtherMethodIs405WithTheAllowedOnes(String template, String allowed, String refused) {
+            String code = unique("methods");
+            String world = unique("world");
+            api.openAccount(code, "EUR", false);
+            api.openAccount(world, "EUR", true);
+            long id = api.transfer(world, code, 100, "EUR").json().path("id").asLong();
+            String path = template.replace("{code}", code).replace("{id}", Long.toString(id));
+
+            for (String method : refused.split(", ")) {
+                Reply reply = api.method(method, path, "Idempotency-Key", Api.newKey());
+                assertThat(reply.problem(405)).as("%s %s", method, path).isEqualTo("method_not_allowed");
+                assertThat(reply.header("Allow")).as("%s %s", method, path).hasValue(allowed);
+                assertThat(reply.detail()).isEqualTo("%s is not allowed here; allowed: %s".formatted(method, allowed));
+            }
+            assertThat(api.balance(code)).isEqualTo(100);
+        }
+
+        @Test
+        void headAnswersLikeGetWithoutABody() {
+            String code = unique("head");
+            api.openAccount(code, "EUR", false);
+
+            Reply head = Api.raw(service.httpPort(), "HEAD /v1/accounts/" + code + " HTTP/1.1", new byte[0]);
+
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+            assertThat(head.body()).isEmpty();
+        }
+    }
+
     /** The payloads of the {@code transfer.created} outbox events of one transfer. */
     static List<JsonNode> eventsOf(long transferId) {
         return service.transactions().execute(c -> {

@@ -10,27 +10,41 @@ import dev.lastcall.platform.database.internal.DatabaseSettings;
 import dev.lastcall.platform.database.internal.PooledTransactions;
 import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.Routes;
+import dev.lastcall.platform.http.internal.AdminAccess;
 import dev.lastcall.platform.http.internal.AdminEndpoint;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.ApiAccess;
+import dev.lastcall.platform.http.internal.ContractServlet;
+import dev.lastcall.platform.http.internal.DatabaseProbe;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.http.internal.HttpSettings;
+import dev.lastcall.platform.http.internal.InfoEndpoint;
 import dev.lastcall.platform.http.internal.ListenerSource;
+import dev.lastcall.platform.http.internal.MetricsEndpoint;
 import dev.lastcall.platform.http.internal.StrictJson;
+import dev.lastcall.platform.http.internal.ThreadsEndpoint;
 import dev.lastcall.platform.lifecycle.ManagedBinder;
 import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.lifecycle.StopBudget;
+import dev.lastcall.platform.metrics.JvmMetrics;
+import dev.lastcall.platform.metrics.MetricsRegistry;
+import dev.lastcall.platform.metrics.MetricsSettings;
 import dev.lastcall.platform.outbox.OutboxConsumers;
+import dev.lastcall.platform.outbox.OutboxMetrics;
+import dev.lastcall.platform.process.LifecycleMetrics;
 import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.scheduling.Jobs;
 import dev.lastcall.platform.scheduling.internal.Scheduler;
 import dev.lastcall.platform.systemd.InheritedSocket;
 import dev.lastcall.platform.systemd.SocketActivation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 
 /**
  * The platform's bindings. Construct it with the loaded settings: it validates its keys at once,
- * {@code api.tokens} against {@code http.host} included, and finds a socket systemd passed.
+ * {@code api.tokens} against {@code http.host} and {@code admin.tokens} against {@code admin.host}
+ * included, and finds a socket systemd passed.
  */
 public final class PlatformModule extends AbstractModule {
 
@@ -38,6 +52,7 @@ public final class PlatformModule extends AbstractModule {
     private final HttpSettings http;
     private final ProcessSettings process;
     private final DatabaseSettings database;
+    private final MetricsSettings metrics;
     private final StopBudget stopBudget;
     private final Optional<InheritedSocket> inheritedSocket;
 
@@ -46,8 +61,10 @@ public final class PlatformModule extends AbstractModule {
         this.http = HttpSettings.from(settings);
         this.process = ProcessSettings.from(settings);
         this.database = DatabaseSettings.from(settings);
+        this.metrics = MetricsSettings.from(settings);
         this.stopBudget = StopBudget.from(settings);
         ApiAccess.check(settings);
+        AdminAccess.check(settings);
         this.inheritedSocket = SocketActivation.detect(System.getenv());
     }
 
@@ -65,20 +82,33 @@ public final class PlatformModule extends AbstractModule {
         bind(HttpSettings.class).toInstance(http);
         bind(ProcessSettings.class).toInstance(process);
         bind(DatabaseSettings.class).toInstance(database);
+        bind(MetricsSettings.class).toInstance(metrics);
+        PrometheusMeterRegistry registry = MetricsRegistry.create(metrics);
+        bind(PrometheusMeterRegistry.class).toInstance(registry);
+        bind(MeterRegistry.class).toInstance(registry);
+        bind(LifecycleMetrics.class).asEagerSingleton();
+        bind(OutboxMetrics.class).asEagerSingleton();
         bind(StopBudget.class).toInstance(stopBudget);
         bind(Transactions.class).to(PooledTransactions.class);
         ObjectMapper mapper = StrictJson.mapper();
         bind(ObjectMapper.class).toInstance(mapper);
         bind(Json.class).toInstance(new Json(mapper, http.maxRequestBody()));
-        Multibinder.newSetBinder(binder(), Routes.Route.class);
-        Multibinder.newSetBinder(binder(), AdminEndpoint.class);
+        Routes.of(binder()).serve(ContractServlet.PATH, ContractServlet.class);
+        Multibinder<AdminEndpoint> adminEndpoints = Multibinder.newSetBinder(binder(), AdminEndpoint.class);
+        adminEndpoints.addBinding().to(InfoEndpoint.class);
+        adminEndpoints.addBinding().to(ThreadsEndpoint.class);
+        if (metrics.enabled()) {
+            adminEndpoints.addBinding().to(MetricsEndpoint.class);
+        }
         Multibinder.newSetBinder(binder(), Jobs.ScheduledJob.class);
         OutboxConsumers.of(binder());
         ManagedBinder.of(binder())
+                .manage(Phase.ADMIN, JvmMetrics.class)
                 .manage(Phase.ADMIN, AdminServer.class)
                 .manage(Phase.DATABASE, Database.class)
                 .manage(Phase.WORKERS, Scheduler.class)
                 .manage(Phase.HTTP, HttpServer.class);
+        bind(DatabaseProbe.class).to(DatabaseHealthProbe.class);
         bind(ListenerSource.class).toInstance(inheritedSocket
                 .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
                 .orElse(ListenerSource.BIND));

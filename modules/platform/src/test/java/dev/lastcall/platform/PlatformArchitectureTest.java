@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The platform's insides depend one way (DESIGN.md): {@code config}, {@code context} (the current
  * request's ID and trace, which {@code http} binds and {@code outbox} stores) and {@code lifecycle}
- * at the bottom; {@code database}, {@code http}, {@code scheduling}, {@code outbox} and {@code systemd}
+ * at the bottom, {@code metrics} (the registry's settings and the JVM's meters) just above them;
+ * {@code database}, {@code http}, {@code scheduling}, {@code outbox} and {@code systemd}
  * as peers that reach each other only through a module-facing package ({@code http}'s server maps
  * {@code database}'s {@code DatabaseUnavailable} to 503; {@code outbox} writes in a
  * {@code database} transaction); {@code process} and {@link PlatformModule} on top.
@@ -27,6 +28,7 @@ class PlatformArchitectureTest {
                 .layer("config").definedBy("dev.lastcall.platform.config..")
                 .layer("context").definedBy("dev.lastcall.platform.context..")
                 .layer("lifecycle").definedBy("dev.lastcall.platform.lifecycle..")
+                .layer("metrics").definedBy("dev.lastcall.platform.metrics..")
                 .layer("database").definedBy("dev.lastcall.platform.database")
                 .layer("database internals").definedBy("dev.lastcall.platform.database.internal..")
                 .layer("http").definedBy("dev.lastcall.platform.http")
@@ -40,17 +42,19 @@ class PlatformArchitectureTest {
                 .whereLayer("config").mayNotAccessAnyLayer()
                 .whereLayer("context").mayNotAccessAnyLayer()
                 .whereLayer("lifecycle").mayOnlyAccessLayers("config")
+                .whereLayer("metrics").mayOnlyAccessLayers("config", "lifecycle")
                 .whereLayer("database").mayOnlyAccessLayers("config", "lifecycle")
                 .whereLayer("database internals").mayOnlyAccessLayers("config", "lifecycle", "database")
                 .whereLayer("http").mayOnlyAccessLayers("config", "lifecycle")
-                .whereLayer("http server").mayOnlyAccessLayers("config", "context", "lifecycle", "http", "database")
+                .whereLayer("http server").mayOnlyAccessLayers("config", "context", "lifecycle", "metrics", "http",
+                        "database")
                 .whereLayer("scheduling").mayOnlyAccessLayers("config", "lifecycle")
                 .whereLayer("scheduler").mayOnlyAccessLayers("config", "lifecycle", "scheduling")
                 .whereLayer("outbox").mayOnlyAccessLayers("config", "context", "lifecycle", "database")
                 .whereLayer("systemd").mayOnlyAccessLayers("config", "lifecycle")
-                .whereLayer("process").mayOnlyAccessLayers("config", "context", "lifecycle", "database",
+                .whereLayer("process").mayOnlyAccessLayers("config", "context", "lifecycle", "metrics", "database",
                         "database internals", "http", "http server", "scheduling", "scheduler", "outbox", "systemd")
-                .whereLayer("composition").mayOnlyAccessLayers("config", "context", "lifecycle", "database",
+                .whereLayer("composition").mayOnlyAccessLayers("config", "context", "lifecycle", "metrics", "database",
                         "database internals", "http", "http server", "scheduling", "scheduler", "outbox", "systemd",
                         "process")
                 .check(PLATFORM);

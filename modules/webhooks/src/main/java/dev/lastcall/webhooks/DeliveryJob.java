@@ -5,6 +5,8 @@ import dev.lastcall.platform.context.TraceParent;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.scheduling.Job;
+import dev.lastcall.webhooks.WebhookMetrics.AttemptResult;
+import dev.lastcall.webhooks.WebhookMetrics.DeliveryOutcome;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -37,13 +39,15 @@ final class DeliveryJob implements Job {
     private final Transactions transactions;
     private final Sender sender;
     private final WebhookSettings settings;
+    private final WebhookMetrics metrics;
     private final Backoff backoff;
 
     @Inject
-    DeliveryJob(Transactions transactions, Sender sender, WebhookSettings settings) {
+    DeliveryJob(Transactions transactions, Sender sender, WebhookSettings settings, WebhookMetrics metrics) {
         this.transactions = transactions;
         this.sender = sender;
         this.settings = settings;
+        this.metrics = metrics;
         this.backoff = new Backoff(settings.retryBaseDelay(), settings.retryMaxDelay());
     }
 
@@ -82,7 +86,9 @@ final class DeliveryJob implements Job {
     private void attemptAndRecord(HttpClient client, ClaimedDelivery delivery, Deadline startBy)
             throws InterruptedException {
         if (!delivery.subscriptionActive()) {
-            transactions.execute(tx -> Deliveries.notSent(tx, delivery, Deliveries.DISABLED));
+            if (transactions.execute(tx -> Deliveries.notSent(tx, delivery, Deliveries.DISABLED))) {
+                metrics.delivery(DeliveryOutcome.DISABLED);
+            }
             return;
         }
         Optional<TraceParent> span = delivery.trace().map(TraceParent::child);
@@ -94,11 +100,13 @@ final class DeliveryJob implements Job {
     private void sendAndRecord(HttpClient client, ClaimedDelivery delivery, Optional<TraceParent> span,
             Deadline startBy) throws InterruptedException {
         Outcome outcome;
+        long begin = System.nanoTime();
         try {
             outcome = sender.attempt(client, delivery, span, startBy);
         } catch (RuntimeException e) {
             outcome = new Outcome.Failed(null, "not sent: " + e);
         }
+        long took = System.nanoTime() - begin;
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException();
         }
@@ -114,12 +122,29 @@ final class DeliveryJob implements Job {
                 yield true;
             }
         };
+        switch (result) {
+            case Outcome.Delivered delivered -> metrics.attempt(AttemptResult.DELIVERED, took);
+            case Outcome.Gone gone -> metrics.attempt(AttemptResult.GONE, took);
+            case Outcome.Failed failed -> metrics.attempt(AttemptResult.FAILED, took);
+            case Outcome.NotSent notSent -> { }
+        }
         if (!recorded) {
+            metrics.delivery(DeliveryOutcome.LEASE_LOST);
             log.warn("webhooks: lease on event {} for subscription {} was lost before its outcome ({}) was recorded",
                     delivery.eventId(), delivery.subscriptionId(), result);
             return;
         }
+        metrics.delivery(deliveryOutcome(delivery, result));
         logOutcome(delivery, result);
+    }
+
+    private DeliveryOutcome deliveryOutcome(ClaimedDelivery delivery, Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Delivered delivered -> DeliveryOutcome.DELIVERED;
+            case Outcome.Gone gone -> DeliveryOutcome.GONE;
+            case Outcome.Failed failed -> retryDelay(delivery) == null ? DeliveryOutcome.FAILED : DeliveryOutcome.RETRY;
+            case Outcome.NotSent notSent -> DeliveryOutcome.NOT_SENT;
+        };
     }
 
     /** Null when the attempt just made was the last one allowed. */

@@ -1,13 +1,12 @@
 package dev.lastcall.webhooks;
 
+import dev.lastcall.platform.outbox.TransferCreated;
 import java.util.Set;
 
 /** The event types a subscription may ask for: the outbox events this module delivers. */
 final class EventTypes {
 
-    static final String TRANSFER_CREATED = "transfer.created";
-
-    static final Set<String> KNOWN = Set.of(TRANSFER_CREATED);
+    static final Set<String> KNOWN = Set.of(TransferCreated.TYPE);
 
     private EventTypes() {}
 }

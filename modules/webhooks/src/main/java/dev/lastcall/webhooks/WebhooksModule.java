@@ -26,6 +26,7 @@ public final class WebhooksModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(WebhookSettings.class).toInstance(settings);
+        bind(WebhookMetrics.class).asEagerSingleton();
         OutboxConsumers.of(binder()).add(FanOutJob.CONSUMER);
         Routes.of(binder()).serve(WebhooksServlet.PATH + "/*", WebhooksServlet.class);
         JobSchedule poll = JobSchedule.every(settings.pollInterval())

@@ -2,7 +2,9 @@ package dev.lastcall.webhooks;
 
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.http.Json;
+import dev.lastcall.platform.http.PathSegments;
 import dev.lastcall.platform.http.ProblemException;
+import dev.lastcall.platform.http.QueryParameters;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServlet;
@@ -10,10 +12,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +31,6 @@ final class WebhooksServlet extends HttpServlet {
     static final int MAX_DELIVERIES = 100;
     private static final Logger log = LoggerFactory.getLogger(WebhooksServlet.class);
     private static final Set<String> DELIVERY_STATUSES = Set.of("pending", "delivered", "failed");
-    private static final Set<String> DELIVERY_PARAMETERS = Set.of("status", "limit");
 
     /** The body of {@code POST /v1/webhooks}. */
     record CreateRequest(@Nullable String url, @Nullable List<String> events) {}
@@ -49,31 +48,32 @@ final class WebhooksServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        List<String> path = segments(request.getPathInfo());
+        List<String> path = PathSegments.of(request);
         String method = request.getMethod();
         if (path.isEmpty()) {
             switch (method) {
-                case "GET" -> json.write(response, 200, Map.of("webhooks", transactions.execute(Subscriptions::list)));
+                case "GET", "HEAD" -> list(response);
                 case "POST" -> create(request, response);
-                default -> throw methodNotAllowed("GET, POST");
+                default -> throw ProblemException.methodNotAllowed(method, "GET", "HEAD", "POST");
             }
         } else if (path.size() == 1) {
-            UUID id = id(path.getFirst());
             switch (method) {
-                case "GET" -> json.write(response, 200,
-                        transactions.execute(tx -> Subscriptions.find(tx, id)).orElseThrow(() -> notFound(id)));
-                case "DELETE" -> delete(id, response);
-                default -> throw methodNotAllowed("GET, DELETE");
+                case "GET", "HEAD" -> show(id(path.getFirst()), response);
+                case "DELETE" -> delete(id(path.getFirst()), response);
+                default -> throw ProblemException.methodNotAllowed(method, "GET", "HEAD", "DELETE");
             }
         } else if (path.size() == 2 && path.get(1).equals("deliveries")) {
-            UUID id = id(path.getFirst());
-            if (!method.equals("GET")) {
-                throw methodNotAllowed("GET");
+            switch (method) {
+                case "GET", "HEAD" -> deliveries(id(path.getFirst()), request, response);
+                default -> throw ProblemException.methodNotAllowed(method, "GET", "HEAD");
             }
-            deliveries(id, request, response);
         } else {
-            throw new ProblemException(404, "not_found", "Not Found", "no resource at this path");
+            throw ProblemException.notFound();
         }
+    }
+
+    private void list(HttpServletResponse response) throws IOException {
+        json.write(response, 200, Map.of("webhooks", transactions.execute(Subscriptions::list)));
     }
 
     private void create(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -110,6 +110,10 @@ final class WebhooksServlet extends HttpServlet {
         return events.stream().distinct().toList();
     }
 
+    private void show(UUID id, HttpServletResponse response) throws IOException {
+        json.write(response, 200, transactions.execute(tx -> Subscriptions.find(tx, id)).orElseThrow(() -> notFound(id)));
+    }
+
     private void delete(UUID id, HttpServletResponse response) {
         if (!transactions.execute(tx -> Subscriptions.delete(tx, id))) {
             throw notFound(id);
@@ -119,16 +123,12 @@ final class WebhooksServlet extends HttpServlet {
     }
 
     private void deliveries(UUID id, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        for (String parameter : request.getParameterMap().keySet()) {
-            if (!DELIVERY_PARAMETERS.contains(parameter)) {
-                throw ProblemException.badRequest("unknown query parameter '%s'; known: status, limit".formatted(parameter));
-            }
-        }
-        String status = single(request, "status").orElse(null);
+        QueryParameters query = QueryParameters.of(request, "status", "limit");
+        String status = query.single("status").orElse(null);
         if (status != null && !DELIVERY_STATUSES.contains(status)) {
             throw ProblemException.badRequest("query parameter 'status' must be pending, delivered or failed");
         }
-        int limit = single(request, "limit").map(WebhooksServlet::limit).orElse(MAX_DELIVERIES);
+        int limit = query.limit("limit", MAX_DELIVERIES, MAX_DELIVERIES);
         List<DeliveryView> deliveries = transactions.execute(tx -> {
             if (Subscriptions.find(tx, id).isEmpty()) {
                 throw notFound(id);
@@ -136,36 +136,6 @@ final class WebhooksServlet extends HttpServlet {
             return Subscriptions.deliveries(tx, id, status, limit);
         });
         json.write(response, 200, Map.of("deliveries", deliveries));
-    }
-
-    private static Optional<String> single(HttpServletRequest request, String parameter) {
-        String[] values = request.getParameterValues(parameter);
-        if (values == null) {
-            return Optional.empty();
-        }
-        if (values.length > 1) {
-            throw ProblemException.badRequest("query parameter '%s' is given more than once".formatted(parameter));
-        }
-        return Optional.of(values[0]);
-    }
-
-    private static int limit(String value) {
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_DELIVERIES) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below, like any other out-of-range value
-        }
-        throw ProblemException.badRequest("query parameter 'limit' must be an integer from 1 to " + MAX_DELIVERIES);
-    }
-
-    private static List<String> segments(@Nullable String pathInfo) {
-        if (pathInfo == null || pathInfo.equals("/")) {
-            return List.of();
-        }
-        return Arrays.asList(pathInfo.substring(1).split("/", -1));
     }
 
     private static UUID id(String segment) {
@@ -180,9 +150,5 @@ final class WebhooksServlet extends HttpServlet {
     private static ProblemException notFound(UUID id) {
         return new ProblemException(404, "webhook_not_found", "Webhook not found",
                 "no webhook subscription with id '%s'".formatted(id));
-    }
-
-    private static ProblemException methodNotAllowed(String allowed) {
-        return new ProblemException(405, "method_not_allowed", "Method Not Allowed", "allowed here: " + allowed);
     }
 }

@@ -11,6 +11,8 @@ import dev.lastcall.platform.context.TraceParent;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.lifecycle.StopReport;
 import dev.lastcall.platform.outbox.Outbox;
+import dev.lastcall.platform.outbox.TransferCreated;
+import dev.lastcall.platform.testing.Scrape;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -134,11 +136,11 @@ class WebhooksIT {
         WebhooksService service = service();
         String first = subscribe(service, "/first", answering(200));
         String second = subscribe(service, "/second", answering(204));
-        Map<UUID, Map<String, Object>> published = new HashMap<>();
+        Map<UUID, TransferCreated> published = new HashMap<>();
         Outbox outbox = service.get(Outbox.class);
         Transactions transactions = service.get(Transactions.class);
         for (int i = 0; i < 8; i++) {
-            Map<String, Object> transfer = WebhooksService.transfer();
+            TransferCreated transfer = WebhooksService.transfer();
             published.put(transactions.execute(tx -> outbox.publish(tx, "transfer.created", transfer)), transfer);
         }
         UUID rolledBack = UUID.randomUUID();
@@ -160,8 +162,11 @@ class WebhooksIT {
             assertThat(delivery.signatureValid()).as("signature of %s", delivery.webhookId()).isTrue();
             assertThat(delivery.body().get("type").asText()).isEqualTo("transfer.created");
             assertThat(Instant.parse(delivery.body().get("timestamp").asText())).isBefore(Instant.now());
-            assertThat(delivery.body().get("data")).isEqualTo(
-                    mapper.valueToTree(published.get(UUID.fromString(delivery.webhookId()))));
+            TransferCreated transfer = published.get(UUID.fromString(delivery.webhookId()));
+            assertThat(delivery.body().get("data")).isEqualTo(mapper.readTree("""
+                    {"id":%d,"from":"%s","to":"%s","amount":%d,"currency":"%s","reference":"%s","createdAt":"%s"}"""
+                    .formatted(transfer.id(), transfer.from(), transfer.to(), transfer.amount(), transfer.currency(),
+                            transfer.reference(), transfer.createdAt())));
         }
         assertThat(receiver.deliveries("/second")).allMatch(Receiver.Delivery::signatureValid);
         assertThat(ids(receiver.deliveries("/first"))).doesNotContain(rolledBack.toString());
@@ -289,6 +294,36 @@ class WebhooksIT {
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
             assertThat(receiver.deliveries("/gone")).hasSize(requests);
             assertThat(deliveries(service, subscription, "")).hasSize(3);
+        });
+    }
+
+    @Test
+    void metricsCountDeliveriesByOutcomeTimeAttemptsAndShowPendingDeliveriesAndDisabledSubscriptions() throws Exception {
+        // enough attempts that the failing deliveries stay pending while the test looks
+        WebhooksService service = service(Map.of("LASTCALL_WEBHOOKS_MAX_ATTEMPTS", "12"));
+        subscribe(service, "/ok", answering(204));
+        subscribe(service, "/gone", answering(410));
+        subscribe(service, "/flaky", answering(500));
+        service.publishTransfer();
+        service.publishTransfer();
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            Scrape scrape = Scrape.of(service.adminUri("/metrics"));
+            assertThat(scrape.value("lastcall_webhooks_deliveries_total", "outcome", "delivered")).hasValue(2);
+            // both deliveries to /gone may be attempted at once, before the first 410 disables the subscription
+            assertThat(scrape.value("lastcall_webhooks_deliveries_total", "outcome", "gone").orElseThrow())
+                    .isBetween(1.0, 2.0);
+            assertThat(scrape.value("lastcall_webhooks_deliveries_total", "outcome", "retry").orElseThrow())
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(scrape.value("lastcall_webhooks_attempt_duration_seconds_count", "outcome", "delivered"))
+                    .hasValue(2);
+            assertThat(scrape.value("lastcall_webhooks_attempt_duration_seconds_sum", "outcome", "delivered")
+                    .orElseThrow()).isPositive();
+            assertThat(scrape.value("lastcall_webhooks_subscriptions_disabled")).hasValue(1);
+            assertThat(scrape.value("lastcall_webhooks_deliveries_pending").orElseThrow()).isBetween(1.0, 2.0);
+            assertThat(scrape.value("lastcall_outbox_pending", "consumer", FanOutJob.CONSUMER)).hasValue(0);
+            assertThat(scrape.value("lastcall_job_runs_total", "job", DeliveryJob.NAME, "outcome", "success")
+                    .orElseThrow()).isPositive();
         });
     }
 
@@ -498,8 +533,57 @@ class WebhooksIT {
         assertProblem(service.get("/v1/webhooks/%s/deliveries?status=lost".formatted(UUID.randomUUID())), 400, "invalid_request");
         assertProblem(service.get("/v1/webhooks/%s/deliveries?limit=0".formatted(UUID.randomUUID())), 400, "invalid_request");
         assertProblem(service.get("/v1/webhooks/%s/deliveries?sort=asc".formatted(UUID.randomUUID())), 400, "invalid_request");
+        assertProblem(service.get("/v1/webhooks/%s/deliveries?limit=1&limit=2".formatted(UUID.randomUUID())), 400, "invalid_request");
         assertProblem(service.delete("/v1/webhooks"), 405, "method_not_allowed");
         assertThat(service.get("/v1/webhooks").body().get("webhooks")).isEmpty();
+    }
+
+    @Test
+    void aPathWithAnEmptySegmentIs404NotFoundForEveryMethod() throws Exception {
+        WebhooksService service = service();
+        String id = subscribe(service, "/slash", answering(200));
+        String subscription = TRANSFERS.formatted("https://203.0.113.7/hooks");
+
+        for (String path : List.of("/v1/webhooks/", "/v1/webhooks/%s/".formatted(id),
+                "/v1/webhooks/%s/deliveries/".formatted(id))) {
+            for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "FOO")) {
+                WebhooksService.Answer answer = service.method(method, path, subscription);
+                assertThat(answer.status()).as("%s %s", method, path).isEqualTo(404);
+                assertProblem(answer, 404, "not_found");
+                assertThat(answer.body().get("detail").asText()).isEqualTo("no resource at this path");
+            }
+            assertThat(service.method("HEAD", path).status()).as("HEAD %s", path).isEqualTo(404);
+        }
+        // Jetty refuses two slashes in a row as ambiguous, before any route sees them.
+        for (String path : List.of("/v1/webhooks//%s".formatted(id), "/v1/webhooks/%s//".formatted(id), "/v1//webhooks")) {
+            assertProblem(service.method("POST", path, subscription), 400, "invalid_request");
+        }
+        assertThat(service.get("/v1/webhooks").body().get("webhooks").findValuesAsText("id")).containsExactly(id);
+        assertThat(service.get("/v1/webhooks/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void everyOtherMethodIs405WithTheAllowedOnes() throws Exception {
+        WebhooksService service = service();
+        String id = subscribe(service, "/methods", answering(200));
+        record Route(String path, String allowed, List<String> refused) {}
+        List<Route> routes = List.of(
+                new Route("/v1/webhooks", "GET, HEAD, POST", List.of("PATCH", "FOO", "PUT", "DELETE", "OPTIONS", "TRACE")),
+                new Route("/v1/webhooks/" + id, "GET, HEAD, DELETE", List.of("PATCH", "FOO", "POST", "PUT", "OPTIONS", "TRACE")),
+                new Route("/v1/webhooks/%s/deliveries".formatted(id), "GET, HEAD",
+                        List.of("PATCH", "FOO", "POST", "PUT", "DELETE", "OPTIONS", "TRACE")));
+
+        for (Route route : routes) {
+            for (String method : route.refused()) {
+                WebhooksService.Answer answer = service.method(method, route.path());
+                assertProblem(answer, 405, "method_not_allowed");
+                assertThat(answer.header("Allow")).as("%s %s", method, route.path()).contains(route.allowed());
+                assertThat(answer.body().get("detail").asText())
+                        .isEqualTo("%s is not allowed here; allowed: %s".formatted(method, route.allowed()));
+            }
+            assertThat(service.method("HEAD", route.path()).status()).as("HEAD %s", route.path()).isEqualTo(200);
+        }
+        assertThat(service.get("/v1/webhooks/" + id).status()).isEqualTo(200);
     }
 
     private static void assertProblem(WebhooksService.Answer answer, int status, String code) {

@@ -5,20 +5,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.lifecycle.StopReport;
 import dev.lastcall.platform.outbox.Outbox;
+import dev.lastcall.platform.outbox.TransferCreated;
+import dev.lastcall.platform.testing.ApiContract.Exchange;
+import dev.lastcall.platform.testing.ContractExchanges;
 import dev.lastcall.platform.testing.TestService;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The platform and the webhooks module in this JVM ({@link TestService}), with a client for the
@@ -49,8 +53,22 @@ final class WebhooksService implements AutoCloseable {
         return settings;
     }
 
-    record Answer(int status, Optional<String> contentType, Optional<String> location, JsonNode body) {}
+    record Answer(int status, HttpHeaders headers, JsonNode body) {
 
+        Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+
+        Optional<String> contentType() {
+            return header("Content-Type");
+        }
+
+        Optional<String> location() {
+            return header("Location");
+        }
+    }
+
+    private static final AtomicLong TRANSFER_IDS = new AtomicLong();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final TestService service;
@@ -70,23 +88,21 @@ final class WebhooksService implements AutoCloseable {
         return service.get(type);
     }
 
+    URI adminUri(String path) {
+        return service.adminUri(path);
+    }
+
     /** Publishes a transfer.created event in its own committed transaction; returns the event id. */
     UUID publishTransfer() {
         Outbox outbox = service.get(Outbox.class);
-        Map<String, Object> transfer = transfer();
-        return service.transactions().execute(tx -> outbox.publish(tx, "transfer.created", transfer));
+        TransferCreated transfer = transfer();
+        return service.transactions().execute(tx -> outbox.publish(tx, TransferCreated.TYPE, transfer));
     }
 
-    static Map<String, Object> transfer() {
-        Map<String, Object> transfer = new LinkedHashMap<>();
-        transfer.put("id", UUID.randomUUID().toString());
-        transfer.put("from", UUID.randomUUID().toString());
-        transfer.put("to", UUID.randomUUID().toString());
-        transfer.put("amount", 1250);
-        transfer.put("currency", "EUR");
-        transfer.put("reference", "invoice 42");
-        transfer.put("createdAt", Instant.now().toString());
-        return transfer;
+    /** A transfer.created payload with an id of its own, between accounts no other one uses. */
+    static TransferCreated transfer() {
+        return new TransferCreated(TRANSFER_IDS.incrementAndGet(), "from-" + UUID.randomUUID(),
+                "to-" + UUID.randomUUID(), 1250, "EUR", "invoice 42", Instant.now());
     }
 
     StopReport stop() {
@@ -112,11 +128,24 @@ final class WebhooksService implements AutoCloseable {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }
 
-    private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    Answer method(String method, String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    Answer method(String method, String path, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** Sends the request; its answer is checked against the contract ({@link ContractExchanges}) before the test sees it. */
+    private Answer send(HttpRequest.Builder builder) throws IOException, InterruptedException {
+        HttpRequest request = builder.timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        ContractExchanges.check(new Exchange(request.method(), request.uri().getRawPath()
+                + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery()),
+                response.statusCode(), response.headers().map(), response.body()));
         JsonNode body = response.body().isEmpty() ? mapper.nullNode() : mapper.readTree(response.body());
-        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type"),
-                response.headers().firstValue("Location"), body);
+        return new Answer(response.statusCode(), response.headers(), body);
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -105,6 +106,32 @@ public final class Settings {
 
     private static List<String> splitList(String value) {
         return value.isBlank() ? List.of() : Arrays.stream(value.split(",")).map(String::strip).toList();
+    }
+
+    /**
+     * Every key with its effective value as written (durations and sizes with their units), for
+     * showing: a secret ({@link Redaction#secretKey}) as {@code ***} when set, each of a list's
+     * entries likewise, and a password inside any value's URL hidden.
+     */
+    public SortedMap<String, Object> redacted() {
+        SortedMap<String, Object> shown = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
+            shown.put(entry.getKey(), redacted(entry.getKey(), entry.getValue().unwrapped()));
+        }
+        return shown;
+    }
+
+    private static Object redacted(String key, Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(item -> redacted(key, item)).toList();
+        }
+        if (!(value instanceof String text)) {
+            return value;
+        }
+        if (Redaction.secretKey(key)) {
+            return text.isEmpty() ? text : Redaction.HIDDEN;
+        }
+        return Redaction.withoutPassword(text);
     }
 
     public String string(String key) {

@@ -73,6 +73,9 @@ public final class Json {
 
     public void writeProblem(HttpServletResponse response, ProblemException problem) throws IOException {
         problem.retryAfter().ifPresent(d -> response.setHeader("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
+        if (!problem.allow().isEmpty()) {
+            response.setHeader("Allow", String.join(", ", problem.allow()));
+        }
         Problem body = problem.problem();
         response.setStatus(body.status());
         response.setContentType(Problem.MEDIA_TYPE);

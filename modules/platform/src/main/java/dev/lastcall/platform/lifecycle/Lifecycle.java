@@ -126,7 +126,15 @@ public final class Lifecycle {
             throw e;
         }
         running.add(registered);
-        log.info("{}: started in {}", component.name(), Seconds.since(begin));
+        Duration took = since(begin);
+        log.info("{}: started in {}", component.name(), Seconds.of(took));
+        for (LifecycleListener listener : listeners) {
+            try {
+                listener.componentStarted(component, registered.phase(), took);
+            } catch (RuntimeException e) {
+                log.warn("lifecycle: listener {} failed on started {}", listener, component.name(), e);
+            }
+        }
     }
 
     /** Stops everything that started, last phase first, each component cutting by {@code deadline}. */
@@ -217,6 +225,19 @@ public final class Lifecycle {
     }
 
     private ComponentStop stopOne(Registered registered, Deadline deadline, Deadline end, List<Throwable> errors,
+            boolean reported) {
+        ComponentStop stop = stopAndWait(registered, deadline, end, errors, reported);
+        for (LifecycleListener listener : reported ? listeners : List.<LifecycleListener>of()) {
+            try {
+                listener.componentStopped(stop);
+            } catch (RuntimeException e) {
+                log.warn("lifecycle: listener {} failed on stopped {}", listener, stop.name(), e);
+            }
+        }
+        return stop;
+    }
+
+    private ComponentStop stopAndWait(Registered registered, Deadline deadline, Deadline end, List<Throwable> errors,
             boolean reported) {
         running.remove(registered);
         Managed component = registered.component();

@@ -5,6 +5,7 @@ import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.lifecycle.Seconds;
 import dev.lastcall.platform.lifecycle.StopBudget;
+import dev.lastcall.platform.lifecycle.ThreadDump;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

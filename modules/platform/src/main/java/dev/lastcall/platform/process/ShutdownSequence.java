@@ -49,13 +49,16 @@ public final class ShutdownSequence {
     private final StopBudget budget;
     private final HttpServer http;
     private final SystemdNotifications systemd;
+    private final LifecycleMetrics metrics;
 
     @Inject
-    ShutdownSequence(Lifecycle lifecycle, StopBudget budget, HttpServer http, SystemdNotifications systemd) {
+    ShutdownSequence(Lifecycle lifecycle, StopBudget budget, HttpServer http, SystemdNotifications systemd,
+            LifecycleMetrics metrics) {
         this.lifecycle = lifecycle;
         this.budget = budget;
         this.http = http;
         this.systemd = systemd;
+        this.metrics = metrics;
     }
 
     /**
@@ -66,6 +69,7 @@ public final class ShutdownSequence {
     public Result run(Deadline deadline, ExitStatus startStatus) {
         StopReport report = lifecycle.stop(deadline, phases -> steps(phases, deadline));
         ExitStatus status = report(report, startStatus);
+        metrics.exited(status);
         lifecycle.stopRemaining(deadline);
         return new Result(report, status);
     }
@@ -73,22 +77,37 @@ public final class ShutdownSequence {
     private void steps(PhaseStops phases, Deadline deadline) throws InterruptedException {
         announce();
         drainDelay(deadline);
-        phases.stop(Phase.HTTP, budget.httpDrain(deadline));
-        phases.stop(Phase.WORKERS, budget.workers(deadline));
-        phases.stop(Phase.DATABASE, budget.transactions(deadline));
+        drainHttp(phases, deadline);
+        stopWorkers(phases, deadline);
+        closeDatabase(phases, deadline);
     }
 
-    /** Step 1. {@link Lifecycle#stop} has turned the state to STOPPING: readiness already answers 503. */
+    /** Step 1: {@link Lifecycle#stop} has turned the state to STOPPING, so readiness already answers 503. */
     private void announce() {
         systemd.stopping();
     }
 
-    /** Step 2, when the HTTP server runs. */
+    /** Step 2, when the HTTP server runs: {@link HttpServer#drainDelay}. */
     private void drainDelay(Deadline deadline) throws InterruptedException {
         if (lifecycle.running(Phase.HTTP)) {
             systemd.componentStopping(http);
             http.drainDelay(budget.drainDelay(deadline));
         }
+    }
+
+    /** Step 3: {@link HttpServer#stop}. */
+    private void drainHttp(PhaseStops phases, Deadline deadline) {
+        phases.stop(Phase.HTTP, budget.httpDrain(deadline));
+    }
+
+    /** Step 4: {@link dev.lastcall.platform.scheduling.internal.Scheduler#stop}. */
+    private void stopWorkers(PhaseStops phases, Deadline deadline) {
+        phases.stop(Phase.WORKERS, budget.workers(deadline));
+    }
+
+    /** Step 5: {@link dev.lastcall.platform.database.internal.Database#stop}. */
+    private void closeDatabase(PhaseStops phases, Deadline deadline) {
+        phases.stop(Phase.DATABASE, budget.transactions(deadline));
     }
 
     /** Step 6: one line, with the same facts as key-value pairs (fields of their own in JSON logs). */

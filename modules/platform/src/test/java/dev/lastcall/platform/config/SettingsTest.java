@@ -32,6 +32,32 @@ class SettingsTest {
     Path dir;
 
     @Test
+    void redactedShowsEveryKeyAsWrittenWithSecretsHidden() {
+        Settings settings = Settings.load(Optional.empty(), Map.of(
+                "LASTCALL_DB_URL", "jdbc:postgresql://app:url-secret@db.example/ledger",
+                "LASTCALL_DB_PASSWORD", "db-secret",
+                "LASTCALL_ADMIN_TOKENS", TWO_VALUES));
+
+        Map<String, Object> shown = settings.redacted();
+
+        assertThat(shown.keySet()).contains("http.host", "db.url", "db.password", "api.tokens", "admin.tokens", "log.level");
+        assertThat(shown.get("http.idleTimeout")).isEqualTo("30s");
+        assertThat(shown.get("db.poolSize")).isEqualTo(10);
+        assertThat(shown.get("webhooks.allowPrivateNetworks")).isEqualTo(false);
+        assertThat(shown.get("db.url")).isEqualTo("jdbc:postgresql://app:***@db.example/ledger");
+        assertThat(shown.get("db.password")).isEqualTo("***");
+        assertThat(shown.get("admin.tokens")).isEqualTo(List.of("***", "***"));
+        assertThat(shown.get("api.tokens")).isEqualTo(List.of());
+        assertThat(shown.get("db.user")).isEqualTo("");
+        assertThat(shown.toString()).doesNotContain("secret", "first-value", "second-value");
+    }
+
+    @Test
+    void anEmptyPasswordShowsAsEmpty() {
+        assertThat(Settings.load(Optional.empty(), NO_ENVIRONMENT).redacted().get("db.password")).isEqualTo("");
+    }
+
+    @Test
     void shippedDefaultsLoadWithTheDocumentedValues() {
         Settings settings = Settings.load(Optional.empty(), NO_ENVIRONMENT);
 

@@ -2,11 +2,14 @@ package dev.lastcall.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lastcall.platform.http.internal.StrictJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -65,5 +68,28 @@ class JsonTest {
         assertThat(Json.describe(e))
                 .doesNotContain("java.", "com.fasterxml", "dev.lastcall", "Transfer", "Long", "Trailing", "`")
                 .doesNotContainPattern("[a-z]+\\.[a-z]+\\.[A-Z]");
+    }
+
+    @Test
+    void writesAMethodNotAllowedProblemWithItsAllowHeader() throws IOException {
+        RecordingResponse recorded = new RecordingResponse();
+
+        new Json(mapper, 1024).writeProblem(recorded.response, ProblemException.methodNotAllowed("PATCH", "GET", "HEAD"));
+
+        assertThat(recorded.status()).isEqualTo(405);
+        assertThat(recorded.headers()).containsExactly(entry("Allow", "GET, HEAD"));
+        assertThat(recorded.contentType()).isEqualTo(Problem.MEDIA_TYPE);
+        assertThat(mapper.readTree(recorded.body()).path("detail").asText())
+                .isEqualTo("PATCH is not allowed here; allowed: GET, HEAD");
+    }
+
+    @Test
+    void writesOtherProblemsWithoutAnAllowHeader() throws IOException {
+        RecordingResponse recorded = new RecordingResponse();
+
+        new Json(mapper, 1024).writeProblem(recorded.response, ProblemException.notFound());
+
+        assertThat(recorded.status()).isEqualTo(404);
+        assertThat(recorded.headers()).isEmpty();
     }
 }

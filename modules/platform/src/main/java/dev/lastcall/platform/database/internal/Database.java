@@ -2,12 +2,18 @@ package dev.lastcall.platform.database.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.lastcall.platform.config.Redaction;
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.Seconds;
 import dev.lastcall.platform.lifecycle.StartFailure;
 import dev.lastcall.platform.lifecycle.StopResult;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,19 +46,41 @@ public final class Database implements Managed {
     private final DatabaseSettings settings;
     private final PooledTransactions transactions;
     private final String migrations;
+    private final MeterRegistry registry;
     private @Nullable EmbeddedPostgresServer embedded;
     private @Nullable HikariDataSource pool;
 
     @Inject
+    Database(DatabaseSettings settings, PooledTransactions transactions, MeterRegistry registry) {
+        this(settings, transactions, MIGRATIONS, registry);
+    }
+
     Database(DatabaseSettings settings, PooledTransactions transactions) {
         this(settings, transactions, MIGRATIONS);
     }
 
     /** @param migrations where Flyway finds the migrations: {@code db/migration} but in tests */
     Database(DatabaseSettings settings, PooledTransactions transactions, String migrations) {
+        this(settings, transactions, migrations, new SimpleMeterRegistry());
+    }
+
+    private Database(DatabaseSettings settings, PooledTransactions transactions, String migrations,
+            MeterRegistry registry) {
         this.settings = settings;
         this.transactions = transactions;
         this.migrations = migrations;
+        this.registry = registry;
+        Gauge.builder("lastcall.database.transactions.open", transactions, PooledTransactions::openTransactions)
+                .description("Units of work (transactions, retries included) running now")
+                .register(registry);
+        FunctionCounter.builder("lastcall.database.drain.transactions", transactions, PooledTransactions::finishedInDrain)
+                .description("Transactions that finished (or were rolled back at the deadline) during the stop")
+                .tag("outcome", "finished")
+                .register(registry);
+        FunctionCounter.builder("lastcall.database.drain.transactions", transactions, PooledTransactions::abortedInDrain)
+                .description("Transactions that finished (or were rolled back at the deadline) during the stop")
+                .tag("outcome", "rolled_back")
+                .register(registry);
     }
 
     @Override
@@ -104,6 +132,7 @@ public final class Database implements Managed {
             config.setPassword(password);
         }
         config.setMaximumPoolSize(settings.poolSize());
+        config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         // Transactions commits each unit of work itself; autocommit would commit it statement by statement.
         config.setAutoCommit(false);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
@@ -121,10 +150,10 @@ public final class Database implements Managed {
         } catch (RuntimeException e) {
             String reason = SqlStates.sqlCause(e).map(Throwable::getMessage).orElseGet(() -> Failures.oneLine(e));
             throw new StartFailure(ExitStatus.DATABASE_UNREACHABLE,
-                    "database unreachable at %s: %s".formatted(JdbcUrls.withoutPassword(url), reason.replace('\n', ' ')), e);
+                    "database unreachable at %s: %s".formatted(Redaction.withoutPassword(url), reason.replace('\n', ' ')), e);
         }
         log.info("database: pool of {} connections to {} ({}) in {}",
-                settings.poolSize(), JdbcUrls.withoutPassword(url), serverVersion(dataSource), Seconds.since(begin));
+                settings.poolSize(), Redaction.withoutPassword(url), serverVersion(dataSource), Seconds.since(begin));
         return dataSource;
     }
 

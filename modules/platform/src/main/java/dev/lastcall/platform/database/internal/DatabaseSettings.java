@@ -1,5 +1,6 @@
 package dev.lastcall.platform.database.internal;
 
+import dev.lastcall.platform.config.Redaction;
 import dev.lastcall.platform.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public record DatabaseSettings(
     @Override
     public String toString() {
         return "DatabaseSettings[url=%s, user=%s, password=%s, poolSize=%d, connectTimeout=%s, stateDir=%s]"
-                .formatted(JdbcUrls.withoutPassword(url), user, password.isEmpty() ? "" : "***", poolSize,
+                .formatted(Redaction.withoutPassword(url), user, password.isEmpty() ? "" : "***", poolSize,
                         connectTimeout, stateDir);
     }
 }

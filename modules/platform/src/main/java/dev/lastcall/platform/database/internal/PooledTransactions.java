@@ -56,6 +56,9 @@ public final class PooledTransactions implements Transactions {
     private final Set<Unit> open = new HashSet<>();
     private State state = State.NOT_STARTED;
     private @Nullable DataSource dataSource;
+    /** Units that ended on their own, and units aborted, since the drain began; guarded by {@code lock}. */
+    private int finishedInDrain;
+    private int abortedInDrain;
 
     PooledTransactions() {}
 
@@ -64,6 +67,36 @@ public final class PooledTransactions implements Transactions {
         lock.lock();
         try {
             return open.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Units that ended on their own since the drain began: counts up while it waits. */
+    public int finishedInDrain() {
+        lock.lock();
+        try {
+            return finishedInDrain;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Units the drain aborted at its deadline: their transactions roll back. */
+    public int abortedInDrain() {
+        lock.lock();
+        try {
+            return abortedInDrain;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The pool while work is accepted: not before the database started, nor once the drain began. */
+    Optional<DataSource> pool() {
+        lock.lock();
+        try {
+            return state == State.OPEN ? Optional.ofNullable(dataSource) : Optional.empty();
         } finally {
             lock.unlock();
         }
@@ -192,6 +225,7 @@ public final class PooledTransactions implements Transactions {
                 unit.aborted = true;
                 late.add(unit);
             }
+            abortedInDrain = late.size();
         } finally {
             lock.unlock();
         }
@@ -242,7 +276,9 @@ public final class PooledTransactions implements Transactions {
     private void leave(Unit unit) {
         lock.lock();
         try {
-            open.remove(unit);
+            if (open.remove(unit) && state == State.CLOSED && !unit.aborted) {
+                finishedInDrain++;
+            }
             unitLeft.signalAll();
         } finally {
             lock.unlock();

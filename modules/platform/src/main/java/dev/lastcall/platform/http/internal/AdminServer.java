@@ -1,13 +1,12 @@
 package dev.lastcall.platform.http.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lastcall.platform.http.Problem;
 import dev.lastcall.platform.lifecycle.Deadline;
-import dev.lastcall.platform.lifecycle.Lifecycle;
 import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.lifecycle.StopResult;
 import jakarta.inject.Inject;
-import jakarta.inject.Provider;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,8 @@ import java.util.TreeMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin port: {@code GET /health/live}, {@code GET /health/ready} and whatever other {@link
- * AdminEndpoint}s are bound. It is its own Jetty
+ * AdminEndpoint}s are bound, each behind {@link AdminAccess}. It is its own Jetty
  * server in the lifecycle's first phase ({@link Phase#ADMIN}): it starts before everything and
  * the shutdown sequence stops it after its report, so an operator can watch a drain to its end.
  */
@@ -38,19 +39,19 @@ public final class AdminServer implements Managed {
     private static final int MAX_THREADS = 8;
 
     private final HttpSettings settings;
+    private final AdminAccess access;
     private final ObjectMapper mapper;
     private final Map<String, AdminEndpoint> endpoints = new TreeMap<>();
     private @Nullable Server server;
     private @Nullable ServerConnector connector;
 
-    /** @param lifecycle a provider: the lifecycle is made of the components, this one among them */
     @Inject
-    AdminServer(HttpSettings settings, Provider<Lifecycle> lifecycle, HttpServer http, ObjectMapper mapper,
+    AdminServer(HttpSettings settings, AdminAccess access, HealthEndpoints health, ObjectMapper mapper,
             Set<AdminEndpoint> more) {
         this.settings = settings;
+        this.access = access;
         this.mapper = mapper;
-        for (AdminEndpoint endpoint : List.of(HealthEndpoints.live(lifecycle, http, mapper),
-                HealthEndpoints.ready(lifecycle, http, mapper))) {
+        for (AdminEndpoint endpoint : List.of(health.live(), health.ready())) {
             endpoints.put(endpoint.path(), endpoint);
         }
         for (AdminEndpoint endpoint : more) {
@@ -73,7 +74,9 @@ public final class AdminServer implements Managed {
         Server jetty = new Server(threads);
         jetty.setStopAtShutdown(false);
         jetty.setErrorHandler(new ProblemErrorHandler(mapper, new ConnectionClosing()));
-        ServerConnector listener = new ServerConnector(jetty, 1, 1);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector listener = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         listener.setName("admin");
         listener.setHost(settings.adminHost());
         listener.setPort(settings.adminPort());
@@ -99,15 +102,26 @@ public final class AdminServer implements Managed {
         return StopResult.complete("");
     }
 
-    private final class EndpointHandler extends Handler.Abstract.NonBlocking {
+    // Blocking: a health answer may wait for the database check, so it must not run on a selector thread.
+    private final class EndpointHandler extends Handler.Abstract {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (!access.allows(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION))) {
+                response.setStatus(HttpStatus.UNAUTHORIZED_401);
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"lastcall-admin\"");
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
+                response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(Problem.of(401, "unauthorized",
+                        "Unauthorized", "send Authorization: Bearer <token> with one of the tokens in admin.tokens"))),
+                        callback);
+                return true;
+            }
             AdminEndpoint endpoint = endpoints.get(Request.getPathInContext(request));
             if (endpoint == null) {
                 return false;
             }
             if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                 Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
                 return true;
             }

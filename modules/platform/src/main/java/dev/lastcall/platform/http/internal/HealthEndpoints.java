@@ -2,27 +2,45 @@ package dev.lastcall.platform.http.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastcall.platform.lifecycle.Lifecycle;
+import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpStatus;
 import org.jspecify.annotations.Nullable;
 
-/** {@code /health/live} and {@code /health/ready}: 200 or 503 with the lifecycle's {@link Health}. */
+/** {@code /health/live} and {@code /health/ready}: 200 or 503 with the {@link Health} of the moment. */
 final class HealthEndpoints {
 
-    private HealthEndpoints() {}
+    private final Provider<Lifecycle> lifecycle;
+    private final HttpServer http;
+    private final DatabaseProbe database;
+    private final ObjectMapper mapper;
 
-    static AdminEndpoint live(Provider<Lifecycle> lifecycle, HttpServer http, ObjectMapper mapper) {
-        return endpoint("/health/live", Health::live, lifecycle, http, mapper);
+    /** @param lifecycle a provider: the lifecycle is made of the components, the admin port among them */
+    @Inject
+    HealthEndpoints(Provider<Lifecycle> lifecycle, HttpServer http, DatabaseProbe database, ObjectMapper mapper) {
+        this.lifecycle = lifecycle;
+        this.http = http;
+        this.database = database;
+        this.mapper = mapper;
     }
 
-    static AdminEndpoint ready(Provider<Lifecycle> lifecycle, HttpServer http, ObjectMapper mapper) {
-        return endpoint("/health/ready", Health::ready, lifecycle, http, mapper);
+    AdminEndpoint live() {
+        return endpoint("/health/live", Health::live);
     }
 
-    private static AdminEndpoint endpoint(String path, Predicate<Health> up, Provider<Lifecycle> lifecycle,
-            HttpServer http, ObjectMapper mapper) {
+    AdminEndpoint ready() {
+        return endpoint("/health/ready", Health::ready);
+    }
+
+    Health now() {
+        // The database first: its check may wait, and the rest should be as of the answer.
+        Health.DatabaseHealth databaseHealth = database.check();
+        return Health.of(lifecycle.get().state(), databaseHealth, http.accepting(), http.inFlight());
+    }
+
+    private AdminEndpoint endpoint(String path, Predicate<Health> up) {
         return new AdminEndpoint() {
             @Override
             public String path() {
@@ -31,7 +49,7 @@ final class HealthEndpoints {
 
             @Override
             public Answer answer(Function<String, @Nullable String> header) throws Exception {
-                Health health = Health.of(lifecycle.get(), http.inFlight());
+                Health health = now();
                 return new Answer(up.test(health) ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
                         "application/json", mapper.writeValueAsBytes(health));
             }

@@ -8,6 +8,10 @@ import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.Seconds;
 import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.lifecycle.StopResult;
+import dev.lastcall.platform.metrics.MetricsSettings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
@@ -17,6 +21,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +33,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -70,15 +76,22 @@ public final class HttpServer implements Managed {
     private final StatisticsHandler statistics = new StatisticsHandler();
     private final GracefulHandler graceful = new GracefulDrain();
     private final AcceptedConnections accepted = new AcceptedConnections();
-    private @Nullable Server server;
-    private @Nullable ServerConnector connector;
-    /** Requests finished and in flight when the stop began: the drained count is taken from there. */
-    private long totalAtStop = -1;
-    private long activeAtStop;
+    private final MeterRegistry registry;
+    private final MetricsSettings metrics;
+    private volatile @Nullable Server server;
+    private volatile @Nullable ServerConnector connector;
+    /** Requests started and in flight when the stop began: the drained count is taken from there. */
+    private volatile @Nullable StopMark stopMark;
+    /** What the drain came to, once it is over. */
+    private volatile @Nullable DrainCount drainCount;
+
+    private record StopMark(long total, long active) {}
+
+    private record DrainCount(long drained, long cut) {}
 
     @Inject
     HttpServer(HttpSettings settings, Set<Route> routes, Json json, ObjectMapper mapper, ListenerSource listenerSource,
-            ApiAccess access, StopBudget budget) {
+            ApiAccess access, StopBudget budget, MeterRegistry registry, MetricsSettings metrics) {
         this.settings = settings;
         this.routes = routes;
         this.json = json;
@@ -86,6 +99,22 @@ public final class HttpServer implements Managed {
         this.listenerSource = listenerSource;
         this.access = access;
         this.budget = budget;
+        this.registry = registry;
+        this.metrics = metrics;
+        Gauge.builder("http.server.active_requests", this, HttpServer::inFlight)
+                .description("Requests in flight on the public port (the drain waits for them)")
+                .register(registry);
+        Gauge.builder("lastcall.http.open_connections", this, HttpServer::openConnections)
+                .description("Connections open on the public port")
+                .register(registry);
+        FunctionCounter.builder("lastcall.http.drain.requests", this, HttpServer::drainedRequests)
+                .description("Requests completed since the stop began (drained) or cut at its deadline")
+                .tag("outcome", "drained")
+                .register(registry);
+        FunctionCounter.builder("lastcall.http.drain.requests", this, HttpServer::cutRequests)
+                .description("Requests completed since the stop began (drained) or cut at its deadline")
+                .tag("outcome", "cut")
+                .register(registry);
     }
 
     @Override
@@ -142,8 +171,14 @@ public final class HttpServer implements Managed {
         connectionClosing.setHandler(sizeLimit);
         statistics.setHandler(connectionClosing);
         graceful.setHandler(statistics);
+        Handler timed = graceful;
+        if (metrics.enabled()) {
+            RequestMetrics timing = new RequestMetrics(registry, routes.stream().map(Route::pathSpec).toList());
+            timing.setHandler(graceful);
+            timed = timing;
+        }
         RequestContextHandler requestContext = new RequestContextHandler();
-        requestContext.setHandler(graceful);
+        requestContext.setHandler(timed);
         jetty.setHandler(requestContext);
         if (settings.accessLog()) {
             jetty.setRequestLog(new AccessLog(settings.trustedProxies()));
@@ -162,9 +197,39 @@ public final class HttpServer implements Managed {
         return connector == null ? -1 : connector.getLocalPort();
     }
 
+    /** Whether the listener is open: from start until the drain closes it (this process's copy, if inherited). */
+    public boolean accepting() {
+        ServerConnector listener = connector;
+        return listener != null && listener.isOpen();
+    }
+
     /** Requests that have started and not yet completed. */
     public long inFlight() {
         return statistics.getRequestsActive();
+    }
+
+    private long openConnections() {
+        ServerConnector listener = connector;
+        return listener == null ? 0 : listener.getConnectedEndPoints().size();
+    }
+
+    /** Requests completed since the stop began, counting up while the drain runs. */
+    private long drainedRequests() {
+        DrainCount done = drainCount;
+        if (done != null) {
+            return done.drained();
+        }
+        StopMark mark = stopMark;
+        if (mark == null) {
+            return 0;
+        }
+        long completedNow = statistics.getRequestTotal() - statistics.getRequestsActive();
+        return completedNow - (mark.total() - mark.active());
+    }
+
+    private long cutRequests() {
+        DrainCount done = drainCount;
+        return done == null ? 0 : done.cut();
     }
 
     @Override
@@ -214,16 +279,17 @@ public final class HttpServer implements Managed {
         jetty.setStopTimeout(drained ? Math.max(1, drainDeadline.remaining().toMillis()) : 0);
         jetty.stop();
 
-        long completed = statistics.getRequestTotal() - totalAtStop + activeAtStop - cut;
+        StopMark mark = Objects.requireNonNull(stopMark);
+        long completed = statistics.getRequestTotal() - mark.total() + mark.active() - cut;
+        drainCount = new DrainCount(completed, cut);
         String summary = "%d requests drained, %d cut".formatted(completed, cut);
         return drained && cut == 0 ? StopResult.complete(summary) : StopResult.cut(summary);
     }
 
     /** From the stop's first step on, every response says {@code Connection: close}. */
     private synchronized void stopBegins() {
-        if (totalAtStop < 0) {
-            totalAtStop = statistics.getRequestTotal();
-            activeAtStop = statistics.getRequestsActive();
+        if (stopMark == null) {
+            stopMark = new StopMark(statistics.getRequestTotal(), statistics.getRequestsActive());
             connectionClosing.closeEveryConnection();
         }
     }

@@ -5,9 +5,16 @@ import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.lifecycle.StopResult;
 import dev.lastcall.platform.scheduling.Jobs.ScheduledJob;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,18 +27,32 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stop: no new run starts; a run in progress gets until the deadline to finish, then its
  * thread is interrupted, and one that still does not end is left behind.
+ *
+ * <p>Each run counts in {@code lastcall.job.runs} by job and {@link Outcome}, and its time in
+ * {@code lastcall.job.run.duration} by job.
  */
 public final class Scheduler implements Managed {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
+    /** How a run ended. */
+    enum Outcome {
+        SUCCESS, FAILURE, INTERRUPTED
+    }
+
     private final Set<ScheduledJob> jobs;
+    private final MeterRegistry registry;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private List<Worker> workers = List.of();
 
     @Inject
-    Scheduler(Set<ScheduledJob> jobs) {
+    Scheduler(Set<ScheduledJob> jobs, MeterRegistry registry) {
         this.jobs = jobs;
+        this.registry = registry;
+    }
+
+    Scheduler(Set<ScheduledJob> jobs) {
+        this(jobs, new SimpleMeterRegistry());
     }
 
     @Override
@@ -82,11 +103,24 @@ public final class Scheduler implements Managed {
 
         private final ScheduledJob job;
         private final Thread thread;
+        private final Timer duration;
+        private final Map<Outcome, Counter> runs = new EnumMap<>(Outcome.class);
         private volatile boolean running;
 
         Worker(ScheduledJob job) {
             this.job = job;
             this.thread = Thread.ofPlatform().name("job-" + job.name()).unstarted(this::loop);
+            this.duration = Timer.builder("lastcall.job.run.duration")
+                    .description("How long a background job's runs take")
+                    .tag("job", job.name())
+                    .register(registry);
+            for (Outcome outcome : Outcome.values()) {
+                runs.put(outcome, Counter.builder("lastcall.job.runs")
+                        .description("Runs of a background job by how they ended: success, failure, interrupted (at stop)")
+                        .tag("job", job.name())
+                        .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                        .register(registry));
+            }
         }
 
         void start() {
@@ -125,21 +159,27 @@ public final class Scheduler implements Managed {
         private void runOnce() {
             running = true;
             long begin = System.nanoTime();
+            Outcome outcome = Outcome.FAILURE;
             try {
                 job.job().run();
+                outcome = Outcome.SUCCESS;
                 log.debug("job {}: run finished in {}ms", job.name(), (System.nanoTime() - begin) / 1_000_000);
             } catch (InterruptedException e) {
+                outcome = Outcome.INTERRUPTED;
                 log.warn("job {}: run interrupted after {}ms; its work will be redone", job.name(),
                         (System.nanoTime() - begin) / 1_000_000);
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
                 if (Thread.currentThread().isInterrupted()) {
+                    outcome = Outcome.INTERRUPTED;
                     log.warn("job {}: run interrupted after {}ms ({}); its work will be redone", job.name(),
                             (System.nanoTime() - begin) / 1_000_000, e.toString());
                 } else {
                     log.warn("job {}: run failed; retrying at the next tick", job.name(), e);
                 }
             } finally {
+                duration.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
+                runs.get(outcome).increment();
                 running = false;
             }
         }

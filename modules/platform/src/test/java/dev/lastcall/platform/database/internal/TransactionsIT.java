@@ -353,6 +353,21 @@ class TransactionsIT {
         await().atMost(WAIT).until(() -> count("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()") == 0);
     }
 
+    @Test
+    void theHealthCheckReachesTheDatabaseWhileItIsOpenAndNotOnceItStops() throws Exception {
+        PooledTransactions transactions = new PooledTransactions();
+        DatabaseCheck check = new DatabaseCheck(transactions::pool, Duration.ZERO, Duration.ofSeconds(5));
+        assertThat(check.check().reachable()).as("before start").isFalse();
+        Database database = start(transactions, settings("postgres", Duration.ofSeconds(5)));
+
+        DatabaseCheck.Result open = check.check();
+        assertThat(open.reachable()).as(open.problem()).isTrue();
+        assertThat(open.latency()).isLessThan(Duration.ofSeconds(1));
+
+        stop(database);
+        assertThat(check.check().reachable()).as("after stop").isFalse();
+    }
+
     private Database start(PooledTransactions transactions, DatabaseSettings settings) throws Exception {
         Database database = new Database(settings, transactions);
         database.start();

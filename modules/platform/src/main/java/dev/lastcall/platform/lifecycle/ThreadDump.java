@@ -1,13 +1,16 @@
-package dev.lastcall.platform.process;
+package dev.lastcall.platform.lifecycle;
 
 import java.util.Map;
 
-/** Every platform thread's full stack, as one text for one log line. */
-final class ThreadDump {
+/**
+ * Every platform thread's full stack as one text: for the log when a stop hangs, and for the admin
+ * port's {@code /threads}.
+ */
+public final class ThreadDump {
 
     private ThreadDump() {}
 
-    static String ofAllThreads() {
+    public static String ofAllThreads() {
         StringBuilder dump = new StringBuilder();
         for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
             Thread thread = entry.getKey();

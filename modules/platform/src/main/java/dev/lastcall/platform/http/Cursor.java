@@ -1,23 +1,26 @@
-package dev.lastcall.ledger;
+package dev.lastcall.platform.http;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.OptionalLong;
 
-/** The opaque {@code after} cursor of a transfer listing: the id of the last transfer shown. */
-final class Cursor {
+/**
+ * The opaque cursor of a listing page: the positive id of the last item shown, as eleven
+ * base64url characters. Clients only hand back what a page gave them.
+ */
+public final class Cursor {
 
     private static final int ID_BYTES = Long.BYTES;
 
     private Cursor() {}
 
-    static String encode(long transferId) {
+    public static String encode(long id) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ByteBuffer.allocate(ID_BYTES).putLong(transferId).array());
+                ByteBuffer.allocate(ID_BYTES).putLong(id).array());
     }
 
-    /** The transfer id in {@code cursor}, or empty when it is not a cursor this API made. */
-    static OptionalLong decode(String cursor) {
+    /** The id in {@code cursor}, or empty when it is not a cursor {@link #encode} made. */
+    public static OptionalLong decode(String cursor) {
         byte[] bytes;
         try {
             bytes = Base64.getUrlDecoder().decode(cursor);

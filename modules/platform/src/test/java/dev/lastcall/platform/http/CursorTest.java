@@ -1,4 +1,4 @@
-package dev.lastcall.ledger;
+package dev.lastcall.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
