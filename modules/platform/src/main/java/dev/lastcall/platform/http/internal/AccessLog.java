@@ -10,11 +10,10 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One line per request on the logger {@value #LOGGER}, written by Jetty once the response is
- * complete, so it includes responses Jetty writes itself (404, 413, the drain's 503): method, route
+ * complete, so it includes responses Jetty writes itself (400, 404, 413, the drain's 503): method, route
  * (or the path when no route matched), status, body bytes written, duration and client address,
  * with the request's ID and trace in the MDC. Never a header value or a body, so no secret. Each
  * value is also a key-value pair, a field of its own in JSON logs.
@@ -42,25 +41,23 @@ final class AccessLog implements RequestLog {
         int status = response.getStatus();
         // Jetty counts nothing for the 400 it writes to a request it could not parse
         long bytes = Math.max(Response.getContentBytesWritten(response), served.map(ServedRequest::problemBytes).orElse(0L));
-        double millis = (System.nanoTime() - request.getBeginNanoTime()) / 1e6;
+        String duration = String.format(Locale.ROOT, "%.1f", (System.nanoTime() - request.getBeginNanoTime()) / 1e6);
         String client = client(request);
-        Runnable line = () -> {
-            LoggingEventBuilder event = log.atInfo()
-                    .setMessage("{} {} {} {} bytes {} ms from {}")
-                    .addArgument(request.getMethod())
-                    .addArgument(target)
-                    .addArgument(status)
-                    .addArgument(bytes)
-                    .addArgument(() -> String.format(Locale.ROOT, "%.1f", millis))
-                    .addArgument(client)
-                    .addKeyValue("method", request.getMethod())
-                    .addKeyValue(route.isPresent() ? "route" : "path", target)
-                    .addKeyValue("status", status)
-                    .addKeyValue("bytes", bytes)
-                    .addKeyValue("durationMs", () -> String.format(Locale.ROOT, "%.1f", millis))
-                    .addKeyValue("client", client);
-            event.log();
-        };
+        Runnable line = () -> log.atInfo()
+                .setMessage("{} {} {} {} bytes {} ms from {}")
+                .addArgument(request.getMethod())
+                .addArgument(target)
+                .addArgument(status)
+                .addArgument(bytes)
+                .addArgument(duration)
+                .addArgument(client)
+                .addKeyValue("method", request.getMethod())
+                .addKeyValue(route.isPresent() ? "route" : "path", target)
+                .addKeyValue("status", status)
+                .addKeyValue("bytes", bytes)
+                .addKeyValue("durationMs", duration)
+                .addKeyValue("client", client)
+                .log();
         served.map(ServedRequest::context).ifPresentOrElse(context -> context.log(line), line);
     }
 
