@@ -35,9 +35,10 @@ import java.util.stream.Stream;
  * transaction ({@code transfer.sql}) against the same PostgreSQL: the ratio says how close the
  * service comes to what the database itself allows on this machine.
  *
- * <p>Two services run on the same database, one with {@code metrics.enabled=false} and one with
- * metrics on while its {@code /metrics} is scraped every {@link #SCRAPE_INTERVAL}, measured one after
- * the other at each point: the two side by side are what metrics cost.
+ * <p>Two services run on the same database, one with {@code metrics.enabled=false} and {@code
+ * http.accessLog=false}, and one with both on while its {@code /metrics} is scraped every {@link
+ * #SCRAPE_INTERVAL}, measured one after the other at each point: the two side by side are what
+ * watching the service costs.
  *
  * <p>Run with {@code ./lastcall bench transfers [DURATION_SECONDS]} (20 by default, per point).
  */
@@ -107,7 +108,7 @@ public final class TransferBenchmark {
                             p == null || p.tps() == 0 ? "-" : "%.2f".formatted(s.tps() / p.tps()));
                 }
                 System.out.println();
-                System.out.printf("clients | metrics on (scraped every %ds)                  | metrics off                                       | on/off: tps, p50, p99%n",
+                System.out.printf("clients | metrics+access log on (scraped every %ds)       | both off                                          | on/off: tps, p50, p99%n",
                         SCRAPE_INTERVAL.toSeconds());
                 for (int i = 0; i < CLIENTS.size(); i++) {
                     Point on = service.get(i);
@@ -134,7 +135,7 @@ public final class TransferBenchmark {
         try (ServiceProcess withoutMetrics = service(work, jdbcUrl, false);
                 ServiceProcess withMetrics = service(work, jdbcUrl, true)) {
             openAccounts(withoutMetrics.httpPort(), accounts);
-            System.out.printf("services: pid %d (metrics off), pid %d (metrics on), pools of %s connections; warming up ...%n",
+            System.out.printf("services: pid %d (metrics and access log off), pid %d (metrics and access log on), pools of %s connections; warming up ...%n",
                     withoutMetrics.pid(), withMetrics.pid(),
                     withMetrics.awaitLine("pool of (\\d+) connections", Duration.ofSeconds(5)).group(1));
             try (Scraper scraper = Scraper.start(withMetrics.adminPort())) {
@@ -143,11 +144,11 @@ public final class TransferBenchmark {
                 for (int clients : CLIENTS) {
                     checkpoint(db);
                     Point withoutPoint = run(withoutMetrics.httpPort(), clients, accounts, duration);
-                    System.out.printf("service (metrics off), %d clients: %s%n", clients, withoutPoint.line());
+                    System.out.printf("service (metrics and access log off), %d clients: %s%n", clients, withoutPoint.line());
                     off.add(withoutPoint);
                     checkpoint(db);
                     Point withPoint = run(withMetrics.httpPort(), clients, accounts, duration);
-                    System.out.printf("service (metrics on), %d clients: %s%n", clients, withPoint.line());
+                    System.out.printf("service (metrics and access log on), %d clients: %s%n", clients, withPoint.line());
                     on.add(withPoint);
                 }
                 System.out.printf("service (metrics on): /metrics scraped %d times, %d bytes the last time%n",
@@ -165,7 +166,8 @@ public final class TransferBenchmark {
         String name = metrics ? "metrics-on" : "metrics-off";
         return ServiceProcess.builder().quiet().label(name).stateDir(work.resolve("state-" + name))
                 .env("LASTCALL_DB_URL", jdbcUrl).env("LASTCALL_DB_USER", "postgres")
-                .env("LASTCALL_METRICS_ENABLED", Boolean.toString(metrics)).start().awaitReady();
+                .env("LASTCALL_METRICS_ENABLED", Boolean.toString(metrics))
+                .env("LASTCALL_HTTP_ACCESS_LOG", Boolean.toString(metrics)).start().awaitReady();
     }
 
     /** Scrapes {@code /metrics} as Prometheus would, every {@link #SCRAPE_INTERVAL}, with OpenMetrics. */

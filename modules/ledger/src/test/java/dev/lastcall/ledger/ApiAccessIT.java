@@ -2,6 +2,7 @@ package dev.lastcall.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastcall.platform.testing.RawHttp;
 import dev.lastcall.platform.testing.TestService;
 import dev.lastcall.ledger.Api.Reply;
 import java.io.IOException;
@@ -66,6 +67,18 @@ class ApiAccessIT {
         }
         Api authorized = new Api(service::uri, "Authorization", "Bearer " + TOKEN);
         assertThat(authorized.get("/v1/accounts/" + code).problem(404)).isEqualTo("account_not_found");
+    }
+
+    /** Once seen as "header parser received no bytes": the client reused the connection Jetty was closing. */
+    @Test
+    void aRefusedRequestWhoseBodyIsNotReadSaysItClosesTheConnection() throws IOException {
+        try (RawHttp connection = RawHttp.open(service.httpPort())) {
+            RawHttp.Response response = connection.send("POST /v1/accounts HTTP/1.1\r\nHost: test\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"code\":").read();
+
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.header("connection")).isEqualTo("close");
+        }
     }
 
     @Test

@@ -28,6 +28,11 @@ final class ApiAccessFilter extends HttpFilter {
             return;
         }
         response.setHeader("WWW-Authenticate", "Bearer realm=\"lastcall\"");
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            // The body of a refused request is not read, and Jetty closes the connection after this
+            // answer rather than wait for it; said here, no client sends its next request on it.
+            response.setHeader("Connection", "close");
+        }
         json.writeProblem(response, new ProblemException(401, "unauthorized", "Unauthorized",
                 "send Authorization: Bearer <token> with one of the tokens in api.tokens"));
     }
