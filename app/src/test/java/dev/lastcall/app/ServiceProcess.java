@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,8 +22,8 @@ public final class ServiceProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final List<Long> lineNanos = new CopyOnWriteArrayList<>();
+    /** The output read so far; not copy-on-write: an access log adds hundreds of lines a second. */
+    private final List<Line> output = new ArrayList<>();
     private final Thread reader;
     private int httpPort = -1;
     private int adminPort = -1;
@@ -34,16 +33,29 @@ public final class ServiceProcess implements AutoCloseable {
         this.reader = Thread.ofPlatform().daemon().name("output-" + label).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
-                    lineNanos.add(System.nanoTime());
-                    lines.add(line);
+                    append(line);
                     if (echo) {
                         System.out.println("[" + label + "] " + line);
                     }
                 }
             } catch (IOException e) {
-                lines.add("(output closed: " + e + ")");
+                append("(output closed: " + e + ")");
             }
         });
+    }
+
+    private record Line(String text, long nanos) {}
+
+    private void append(String text) {
+        synchronized (output) {
+            output.add(new Line(text, System.nanoTime()));
+        }
+    }
+
+    private List<String> lines() {
+        synchronized (output) {
+            return output.stream().map(Line::text).toList();
+        }
     }
 
     public static Builder builder() {
@@ -148,6 +160,7 @@ public final class ServiceProcess implements AutoCloseable {
     public Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
+            List<String> lines = lines();
             for (String line : lines) {
                 Matcher matcher = pattern.matcher(line);
                 if (matcher.find()) {
@@ -156,25 +169,22 @@ public final class ServiceProcess implements AutoCloseable {
             }
             if (!process.isAlive() && lines.stream().noneMatch(l -> pattern.matcher(l).find())) {
                 Thread.sleep(100);
-                if (lines.stream().noneMatch(l -> pattern.matcher(l).find())) {
+                if (lines().stream().noneMatch(l -> pattern.matcher(l).find())) {
                     throw new AssertionError("process exited (" + process.exitValue() + ") before a line matching "
-                            + pattern + ":\n" + String.join("\n", lines));
+                            + pattern + ":\n" + output());
                 }
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("no line matching " + pattern + " within " + timeout + ":\n" + String.join("\n", lines));
+        throw new AssertionError("no line matching " + pattern + " within " + timeout + ":\n" + output());
     }
 
     /** When (System.nanoTime) the first line matching {@code regex} was read, or -1. */
     public long nanosOfLine(String regex) {
         Pattern pattern = Pattern.compile(regex);
-        for (int i = 0; i < lines.size(); i++) {
-            if (pattern.matcher(lines.get(i)).find()) {
-                return lineNanos.get(i);
-            }
+        synchronized (output) {
+            return output.stream().filter(l -> pattern.matcher(l.text()).find()).mapToLong(Line::nanos).findFirst().orElse(-1);
         }
-        return -1;
     }
 
     /** Sends SIGTERM without a helper process, for timing. */
@@ -184,7 +194,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean hasLine(String regex) {
         Pattern pattern = Pattern.compile(regex);
-        return lines.stream().anyMatch(l -> pattern.matcher(l).find());
+        return lines().stream().anyMatch(l -> pattern.matcher(l).find());
     }
 
     public void signal(String name) throws IOException, InterruptedException {
@@ -196,7 +206,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-            throw new AssertionError("still running after " + timeout + ":\n" + String.join("\n", lines));
+            throw new AssertionError("still running after " + timeout + ":\n" + output());
         }
         reader.join(Duration.ofSeconds(5));
         return process.exitValue();
@@ -219,7 +229,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public String output() {
-        return String.join("\n", lines);
+        return String.join("\n", lines());
     }
 
     @Override

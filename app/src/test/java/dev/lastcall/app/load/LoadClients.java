@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -161,9 +162,20 @@ public final class LoadClients implements AutoCloseable {
         return Map.copyOf(unanswered);
     }
 
+    /** Every answered request's latency in microseconds, in no particular order. */
+    public long[] latenciesMicros() {
+        return latenciesMicros.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** p50, p99 and max latency in milliseconds. */
     public double[] latencyMillis() {
-        long[] sorted = latenciesMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+        return percentilesMillis(latenciesMicros());
+    }
+
+    /** p50, p99 and max in milliseconds of latencies in microseconds. */
+    public static double[] percentilesMillis(long[] micros) {
+        long[] sorted = micros.clone();
+        Arrays.sort(sorted);
         if (sorted.length == 0) {
             return new double[] {0, 0, 0};
         }

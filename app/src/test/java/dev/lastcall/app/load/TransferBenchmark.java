@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,7 +38,7 @@ import java.util.stream.Stream;
  *
  * <p>Two services run on the same database, one with {@code metrics.enabled=false} and {@code
  * http.accessLog=false}, and one with both on while its {@code /metrics} is scraped every {@link
- * #SCRAPE_INTERVAL}, measured one after the other at each point: the two side by side are what
+ * #SCRAPE_INTERVAL}, measured in alternating quarters at each point (A B B A): the two side by side are what
  * watching the service costs.
  *
  * <p>Run with {@code ./lastcall bench transfers [DURATION_SECONDS]} (20 by default, per point).
@@ -142,14 +143,11 @@ public final class TransferBenchmark {
                 run(withoutMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
                 run(withMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
                 for (int clients : CLIENTS) {
-                    checkpoint(db);
-                    Point withoutPoint = run(withoutMetrics.httpPort(), clients, accounts, duration);
-                    System.out.printf("service (metrics and access log off), %d clients: %s%n", clients, withoutPoint.line());
-                    off.add(withoutPoint);
-                    checkpoint(db);
-                    Point withPoint = run(withMetrics.httpPort(), clients, accounts, duration);
-                    System.out.printf("service (metrics and access log on), %d clients: %s%n", clients, withPoint.line());
-                    on.add(withPoint);
+                    Point[] pair = alternating(db, withoutMetrics.httpPort(), withMetrics.httpPort(), clients, accounts, duration);
+                    System.out.printf("service (metrics and access log off), %d clients: %s%n", clients, pair[0].line());
+                    System.out.printf("service (metrics and access log on), %d clients: %s%n", clients, pair[1].line());
+                    off.add(pair[0]);
+                    on.add(pair[1]);
                 }
                 System.out.printf("service (metrics on): /metrics scraped %d times, %d bytes the last time%n",
                         scraper.scrapes(), scraper.lastBytes());
@@ -160,6 +158,56 @@ public final class TransferBenchmark {
                     withMetrics.awaitExit(Duration.ofSeconds(60)));
         }
         return new Measured(off, on);
+    }
+
+    /**
+     * Measures two services in four quarters, A B B A, so that a drift of the machine or of the
+     * database (tables and indexes grow as the run goes) weighs on both alike.
+     */
+    private static Point[] alternating(Connection db, int portA, int portB, int clients, List<String> accounts,
+            Duration duration) throws Exception {
+        Duration quarter = duration.dividedBy(4);
+        Rounds a = new Rounds(clients);
+        Rounds b = new Rounds(clients);
+        for (int port : new int[] {portA, portB, portB, portA}) {
+            checkpoint(db);
+            (port == portA ? a : b).add(port, accounts, quarter);
+        }
+        return new Point[] {a.point(), b.point()};
+    }
+
+    /** Several measured rounds of one service, summed into one point. */
+    private static final class Rounds {
+        private final int clients;
+        private final List<long[]> latencies = new ArrayList<>();
+        private double seconds;
+        private long acknowledged;
+        private long failures;
+
+        Rounds(int clients) {
+            this.clients = clients;
+        }
+
+        void add(int port, List<String> accounts, Duration duration) throws InterruptedException {
+            long begin = System.nanoTime();
+            LoadClients load = LoadClients.transfersBetween(port, clients, accounts, CURRENCY);
+            try {
+                Thread.sleep(duration);
+            } finally {
+                load.close();
+            }
+            seconds += (System.nanoTime() - begin) / 1e9;
+            acknowledged += load.acknowledged().size();
+            failures += load.failures().size();
+            latencies.add(load.latenciesMicros());
+            load.failures().stream().limit(5).forEach(f -> System.out.println("  failure: " + f.what()));
+        }
+
+        Point point() {
+            double[] latency = LoadClients.percentilesMillis(
+                    latencies.stream().flatMapToLong(Arrays::stream).toArray());
+            return new Point(clients, acknowledged / seconds, latency[0], latency[1], failures);
+        }
     }
 
     private static ServiceProcess service(Path work, String jdbcUrl, boolean metrics) throws Exception {
