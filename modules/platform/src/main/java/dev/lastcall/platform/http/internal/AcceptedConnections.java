@@ -1,19 +1,20 @@
 package dev.lastcall.platform.http.internal;
 
 import java.nio.channels.SelectableChannel;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.IdleTimeout;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * Knows which connections still owe their client an answer: those accepted but still before
- * their endpoint (not yet in {@link ServerConnector#getConnectedEndPoints()}), open ones that have
- * read no request yet, and ones with a request read but not answered. The drain waits for them
- * before closing connections, because closing one would reset a client whose request is already
- * on its way.
+ * Knows which connections may still owe their client an answer: those accepted but still before
+ * their endpoint (not yet in {@link ServerConnector#getConnectedEndPoints()}), ones with a request
+ * read but not answered, and ones that went quiet only just now. The drain waits for them before
+ * closing connections, because closing one would reset a client whose request is already on its way.
  */
 final class AcceptedConnections implements SelectorManager.AcceptListener, Connection.Listener {
 
@@ -39,20 +40,27 @@ final class AcceptedConnections implements SelectorManager.AcceptListener, Conne
         opening.decrementAndGet();
     }
 
-    /** Whether a connection was accepted but has not yet sent a request. */
-    boolean anyWithoutRequest(ServerConnector connector) {
-        return opening.get() > 0 || anyOpen(connector, connection -> connection.getMessagesIn() == 0);
+    /**
+     * Whether closing the connections now could leave a client without its answer: one is still
+     * being accepted, one has a request read but not answered, or one has been quiet for less than
+     * {@code quiet}, so its client may be sending its next request right now. Connections that sent
+     * their last response ({@code Connection: close}, output shut) only wait for their client to close.
+     */
+    boolean anyMayOweAnswer(ServerConnector connector, Duration quiet) {
+        return opening.get() > 0 || anyOpen(connector, endPoint -> {
+            Connection connection = endPoint.getConnection();
+            return connection == null
+                    || connection.getMessagesIn() > connection.getMessagesOut()
+                    || (!endPoint.isOutputShutdown() && quietFor(endPoint) < quiet.toMillis());
+        });
     }
 
-    /** Whether a connection has a request that was read but not yet answered. */
-    boolean anyUnanswered(ServerConnector connector) {
-        return anyOpen(connector, connection -> connection.getMessagesIn() > connection.getMessagesOut());
+    /** Milliseconds since the connection last read or wrote anything. */
+    private static long quietFor(EndPoint endPoint) {
+        return endPoint instanceof IdleTimeout idle ? idle.getIdleFor() : 0;
     }
 
-    private static boolean anyOpen(ServerConnector connector, Predicate<Connection> test) {
-        return connector.getConnectedEndPoints().stream()
-                .filter(EndPoint::isOpen)
-                .map(EndPoint::getConnection)
-                .anyMatch(connection -> connection != null && test.test(connection));
+    private static boolean anyOpen(ServerConnector connector, Predicate<EndPoint> test) {
+        return connector.getConnectedEndPoints().stream().filter(EndPoint::isOpen).anyMatch(test);
     }
 }

@@ -38,7 +38,6 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.VirtualThreads;
@@ -49,11 +48,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public HTTP server. Its stop has two steps: {@link #drainDelay}, in which every response
- * gets {@code Connection: close}; then {@link #stop}, the drain: the listener closes and in-flight
- * requests get until the deadline to finish, while new requests on kept-alive connections get 503
- * (the first request on a connection accepted before the close is still served); then the
- * remaining, idle connections close. No connection the listener accepted is closed without an
- * answer, so with a socket that systemd holds, no client notices the stop.
+ * gets {@code Connection: close}; then {@link #stop}, the drain: the listener closes, and until
+ * the deadline in-flight requests finish and a request arriving on a connection already open is
+ * still served (with {@code Connection: close}, so at most one more per connection); only past the
+ * deadline does one get 503. Then the remaining connections, quiet for a while, close. No
+ * connection is closed under a request it has read, so with a socket that systemd holds, a client
+ * that sends on a busy connection or opens a new one does not notice the stop.
  */
 public final class HttpServer implements Managed {
 
@@ -61,8 +61,13 @@ public final class HttpServer implements Managed {
 
     /** Leave each connection's idle timeout as it is when the drain starts; see {@link #stop}. */
     private static final long KEEP_IDLE_TIMEOUT = -1;
-    /** How long a connection accepted just before the listener closed may take to send its first request. */
-    private static final Duration FIRST_REQUEST_WAIT = Duration.ofSeconds(1);
+    /**
+     * How long a connection with nothing in flight must have been quiet before the drain closes it.
+     * A client that just had an answer (one sent before the stop, without {@code Connection: close})
+     * may be sending its next request right now, and closing under it would fail that request; one
+     * quiet for longer is no likelier to send in the next instant than at any other.
+     */
+    private static final Duration QUIET_BEFORE_CLOSE = Duration.ofSeconds(1);
     private static final Duration CONNECTION_POLL = Duration.ofMillis(5);
 
     private final HttpSettings settings;
@@ -74,7 +79,7 @@ public final class HttpServer implements Managed {
     private final StopBudget budget;
     private final ConnectionClosing connectionClosing = new ConnectionClosing();
     private final StatisticsHandler statistics = new StatisticsHandler();
-    private final GracefulHandler graceful = new GracefulDrain();
+    private final GracefulDrain graceful = new GracefulDrain();
     private final AcceptedConnections accepted = new AcceptedConnections();
     private final MeterRegistry registry;
     private final MetricsSettings metrics;
@@ -255,7 +260,13 @@ public final class HttpServer implements Managed {
         }
     }
 
-    /** DESIGN.md step 3, the drain: in-flight requests get until {@code drainDeadline}, then they are cut. */
+    /**
+     * DESIGN.md step 3, the drain. The listener closes. Until {@code drainDeadline}, requests in
+     * flight finish and a request that arrives on a connection already open is served too, with
+     * {@code Connection: close} like every response since the stop began, so each connection gets at
+     * most one more (see {@link GracefulDrain}). A connection with nothing in flight closes once it
+     * has been quiet for {@link #QUIET_BEFORE_CLOSE}. At the deadline what is still in flight is cut.
+     */
     @Override
     public StopResult stop(Deadline drainDeadline) throws Exception {
         Server jetty = server;
@@ -266,24 +277,31 @@ public final class HttpServer implements Managed {
         stopBegins();
         log.info("http: listener closed, draining {} in-flight requests for up to {}",
                 inFlight(), Seconds.of(drainDeadline.remaining()));
+        serveRequestsUntil(drainDeadline);
         closeBetweenAccepts(listener, drainDeadline);
         listener.shutdown();
-        awaitWhile(() -> accepted.anyWithoutRequest(listener), drainDeadline.atMost(FIRST_REQUEST_WAIT));
-        boolean drained = awaitInFlight(drainDeadline);
-        // a request read just as the drain began may still be on its way to a handler
-        awaitWhile(() -> accepted.anyUnanswered(listener), drainDeadline);
+        awaitWhile(() -> inFlight() > 0 || accepted.anyMayOweAnswer(listener, QUIET_BEFORE_CLOSE), drainDeadline);
         long cut = statistics.getRequestsActive();
-        // What is left is idle keep-alive connections (or, past the deadline, requests we cut).
+        if (cut > 0) {
+            log.warn("http: {} requests still in flight at the stop timeout; cutting them", cut);
+        }
+        // What is left is connections quiet for a while or done (or, past the deadline, requests we cut).
         listener.getConnectedEndPoints().forEach(EndPoint::close);
         // Jetty's own graceful wait would only repeat ours; after a cut it would wait for requests we just failed.
-        jetty.setStopTimeout(drained ? Math.max(1, drainDeadline.remaining().toMillis()) : 0);
+        jetty.setStopTimeout(cut == 0 ? Math.max(1, drainDeadline.remaining().toMillis()) : 0);
         jetty.stop();
 
         StopMark mark = Objects.requireNonNull(stopMark);
         long completed = statistics.getRequestTotal() - mark.total() + mark.active() - cut;
         drainCount = new DrainCount(completed, cut);
         String summary = "%d requests drained, %d cut".formatted(completed, cut);
-        return drained && cut == 0 ? StopResult.complete(summary) : StopResult.cut(summary);
+        return cut == 0 ? StopResult.complete(summary) : StopResult.cut(summary);
+    }
+
+    /** From now on a request is served only until {@code deadline}; past it, it gets 503. */
+    void serveRequestsUntil(Deadline deadline) {
+        graceful.serveUntil(deadline);
+        graceful.shutdown();
     }
 
     /** From the stop's first step on, every response says {@code Connection: close}. */
@@ -338,28 +356,12 @@ public final class HttpServer implements Managed {
         }
     }
 
-    /**
-     * Waits, at most until the deadline, for connections to leave a state in which closing them
-     * would reset a client: accepted before the listener closed but without a request yet (its
-     * first request is served, see {@link GracefulDrain}), or with a request not yet answered.
-     */
+    /** Waits, at most until the deadline, while closing the connections could still reset a client. */
     private static void awaitWhile(BooleanSupplier connectionsOweAnswers, Deadline deadline) throws InterruptedException {
         while (!deadline.hasExpired() && connectionsOweAnswers.getAsBoolean()) {
             Thread.sleep(CONNECTION_POLL);
         }
     }
 
-    private boolean awaitInFlight(Deadline deadline) throws InterruptedException {
-        try {
-            graceful.shutdown().get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            log.warn("http: {} requests still in flight at the stop timeout; cutting them", inFlight());
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            log.warn("http: drain failed: {}", e.getCause().toString());
-            return false;
-        }
-    }
 
 }

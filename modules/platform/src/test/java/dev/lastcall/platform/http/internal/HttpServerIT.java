@@ -2,11 +2,13 @@ package dev.lastcall.platform.http.internal;
 
 import dev.lastcall.platform.http.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastcall.platform.lifecycle.ComponentStop;
+import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.testing.RawHttp;
 import dev.lastcall.platform.lifecycle.ComponentStop.Outcome;
 import dev.lastcall.platform.lifecycle.LifecycleState;
@@ -37,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HttpServerIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HELLO = "GET /hello HTTP/1.1\r\nHost: test\r\n\r\n";
 
     /** Errors and routes, on one server that is never stopped during the tests. */
     @Nested
@@ -302,10 +305,10 @@ class HttpServerIT {
         }
 
         @Test
-        void aNewRequestOnAKeptAliveConnectionDuringTheDrainIs503WithRetryAfterAndClose() throws Exception {
+        void aRequestOnAKeptAliveConnectionDuringTheDrainIsServedWithCloseThenTheConnectionCloses() throws Exception {
             try (RunningService service = RunningService.start(Map.of());
                     RawHttp keptAlive = RawHttp.open(service.httpPort())) {
-                RawHttp.Response before = keptAlive.send("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n").read();
+                RawHttp.Response before = keptAlive.send(HELLO).read();
                 assertThat(before.status()).isEqualTo(200);
                 assertThat(before.header("connection")).isNull();
                 CompletableFuture<HttpResponse<String>> held = getAsync(service, "/hold");
@@ -313,17 +316,94 @@ class HttpServerIT {
 
                 CompletableFuture<StopReport> stop = service.stopInBackground();
                 await().atMost(Duration.ofSeconds(2)).until(() -> RawHttp.refused(service.httpPort()));
-                // The listener closes just before the graceful handler starts refusing.
-                Thread.sleep(200);
-                RawHttp.Response during = keptAlive.send("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n").read();
+                RawHttp.Response during = keptAlive.send(HELLO).read();
 
-                assertProblem(during.status(), during.header("content-type"), during.body(), 503, "service_unavailable");
-                assertThat(during.header("retry-after")).isEqualTo("1");
+                assertThat(during.status()).isEqualTo(200);
+                assertThat(JSON.readTree(during.body()).path("hello").asText()).isEqualTo("world");
                 assertThat(during.header("connection")).isEqualTo("close");
                 assertThat(keptAlive.closedByServer()).isTrue();
+                assertThat(stop).as("the held request still drains").isNotDone();
                 service.gate.release();
                 assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-                assertThat(stop.get(10, TimeUnit.SECONDS).complete()).isTrue();
+                StopReport report = stop.get(10, TimeUnit.SECONDS);
+                assertThat(report.complete()).isTrue();
+                assertThat(httpStop(report).summary()).isEqualTo("2 requests drained, 0 cut");
+            }
+        }
+
+        @Test
+        void aConnectionGetsOneMoreRequestDuringTheDrainNotTwo() throws Exception {
+            try (RunningService service = RunningService.start(Map.of());
+                    RawHttp keptAlive = RawHttp.open(service.httpPort())) {
+                assertThat(keptAlive.send(HELLO).read().status()).isEqualTo(200);
+                CompletableFuture<HttpResponse<String>> held = getAsync(service, "/hold");
+                service.gate.awaitEntered(1);
+
+                CompletableFuture<StopReport> stop = service.stopInBackground();
+                await().atMost(Duration.ofSeconds(2)).until(() -> RawHttp.refused(service.httpPort()));
+                // pipelined: both are on the server's side of the wire before the first answer
+                keptAlive.send(HELLO + "GET /items/2 HTTP/1.1\r\nHost: test\r\n\r\n");
+                RawHttp.Response first = keptAlive.read();
+
+                assertThat(first.status()).isEqualTo(200);
+                assertThat(first.header("connection")).isEqualTo("close");
+                assertThatThrownBy(keptAlive::read).as("an answer to the second request").isInstanceOf(IOException.class);
+                service.gate.release();
+                assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                assertThat(httpStop(stop.get(10, TimeUnit.SECONDS)).summary()).isEqualTo("2 requests drained, 0 cut");
+            }
+        }
+
+        @Test
+        void aConnectionThatWentQuietJustBeforeTheDrainIsKeptOpenForItsNextRequest() throws Exception {
+            try (RunningService service = RunningService.start(Map.of());
+                    RawHttp keptAlive = RawHttp.open(service.httpPort())) {
+                assertThat(keptAlive.send(HELLO).read().status()).isEqualTo(200);
+
+                // nothing in flight: only this connection, which may be about to send, holds the drain
+                CompletableFuture<StopReport> stop = service.stopInBackground();
+                await().atMost(Duration.ofSeconds(2)).until(() -> RawHttp.refused(service.httpPort()));
+                RawHttp.Response during = keptAlive.send(HELLO).read();
+
+                assertThat(during.status()).isEqualTo(200);
+                assertThat(during.header("connection")).isEqualTo("close");
+                assertThat(keptAlive.closedByServer()).isTrue();
+                StopReport report = stop.get(10, TimeUnit.SECONDS);
+                assertThat(report.complete()).isTrue();
+                assertThat(httpStop(report).summary()).isEqualTo("1 requests drained, 0 cut");
+            }
+        }
+
+        @Test
+        void aConnectionQuietSinceBeforeTheDrainIsClosedAfterAShortWaitNotTheStopTimeout() throws Exception {
+            try (RunningService service = RunningService.start(Map.of(
+                    "LASTCALL_HTTP_STOP_TIMEOUT", "20s", "LASTCALL_SHUTDOWN_TIMEOUT", "25s"));
+                    RawHttp keptAlive = RawHttp.open(service.httpPort())) {
+                assertThat(keptAlive.send(HELLO).read().status()).isEqualTo(200);
+
+                StopReport report = service.stopInBackground().get(10, TimeUnit.SECONDS);
+
+                assertThat(report.complete()).isTrue();
+                assertThat(httpStop(report).took()).isLessThan(Duration.ofSeconds(5));
+                assertThat(keptAlive.closedByServer()).isTrue();
+            }
+        }
+
+        @Test
+        void aRequestPastTheDrainDeadlineIs503WithRetryAfterAndClose() throws Exception {
+            try (RunningService service = RunningService.start(Map.of());
+                    RawHttp keptAlive = RawHttp.open(service.httpPort())) {
+                assertThat(keptAlive.send(HELLO).read().status()).isEqualTo(200);
+
+                // the drain's first step with a deadline already past; the stop closes connections at its
+                // deadline, so otherwise only a request that races that close would see this answer
+                service.http.serveRequestsUntil(Deadline.after(Duration.ZERO));
+                RawHttp.Response late = keptAlive.send(HELLO).read();
+
+                assertProblem(late.status(), late.header("content-type"), late.body(), 503, "service_unavailable");
+                assertThat(late.header("retry-after")).isEqualTo("1");
+                assertThat(late.header("connection")).isEqualTo("close");
+                assertThat(keptAlive.closedByServer()).isTrue();
             }
         }
 
