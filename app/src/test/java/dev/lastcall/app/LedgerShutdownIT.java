@@ -97,11 +97,10 @@ class LedgerShutdownIT {
 
             assertThat(status).as("exit status").isEqualTo(0);
             assertThat(failuresBeforeSignal).as("client failures before the signal").isZero();
-            // Past the listener's close a client is refused, or told 503 on a connection still open;
-            // never another status, nor a 503 for a transaction rolled back or a database gone.
-            assertThat(load.failures()).as("answers that would mean a cut")
-                    .noneMatch(f -> f.what().startsWith("HTTP ") && !f.what().startsWith("HTTP 503 "))
-                    .noneMatch(f -> f.what().contains("rolled back") || f.what().contains("database is unavailable"));
+            // Past the listener's close a new connection is refused; a request on a connection still
+            // open is answered as usual (with Connection: close), never with a 503 or another failure.
+            assertThat(load.failures()).as("answers that would mean a refusal or a cut")
+                    .noneMatch(f -> f.what().startsWith("HTTP "));
             Matcher summary = log.find("http [0-9.]+s complete \\((\\d+) requests drained, 0 cut\\).*"
                     + "database [0-9.]+s complete \\(\\d+ transactions finished, 0 rolled back, pool closed\\); exit 0");
             assertThat(Integer.parseInt(summary.group(1))).as("requests in flight at the signal, drained").isPositive();

@@ -12,12 +12,13 @@ import java.util.Set;
  * Prints (asserts nothing) what clients saw while the service was restarted under load.
  *
  * <p>Run with {@code ./lastcall bench restarts [RESTARTS] [CLIENTS] [SCENARIO] [DURATION]}: SCENARIO
- * is {@code both} (default), {@code held-socket} or {@code two-instances}; DURATION (e.g. {@code 10m})
+ * is {@code both} (default: held-socket, then two-instances), {@code held-socket}, {@code two-instances} or
+ * {@code held-socket-direct} (the held socket without Nginx or drain delay); DURATION (e.g. {@code 10m})
  * spreads the restarts evenly over at least that much load, where the default restarts back to back.
  */
 public final class RestartBenchmark {
 
-    private static final String USAGE = "./lastcall bench restarts [RESTARTS] [CLIENTS] [both|held-socket|two-instances] [DURATION]";
+    private static final String USAGE = "./lastcall bench restarts [RESTARTS] [CLIENTS] [both|held-socket|two-instances|held-socket-direct] [DURATION]";
 
     private RestartBenchmark() {}
 
@@ -25,15 +26,18 @@ public final class RestartBenchmark {
         BenchmarkArguments arguments = new BenchmarkArguments(USAGE, args, 4);
         int restarts = arguments.positive(0, "RESTARTS", 10);
         int clients = arguments.positive(1, "CLIENTS", 16);
-        String scenario = arguments.oneOf(2, "SCENARIO", Set.of("both", "held-socket", "two-instances"), "both");
+        String scenario = arguments.oneOf(2, "SCENARIO", Set.of("both", "held-socket", "two-instances", "held-socket-direct"), "both");
         Duration duration = arguments.duration(3, "DURATION", Duration.ZERO);
         Path repository = Path.of(System.getProperty("lastcall.repository", "."));
         List<String> summaries = new ArrayList<>();
-        if (!scenario.equals("two-instances")) {
+        if (scenario.equals("both") || scenario.equals("held-socket")) {
             summaries.add(run(harness -> harness.heldSocketBehindNginx(), repository, restarts, clients, duration));
         }
-        if (!scenario.equals("held-socket")) {
+        if (scenario.equals("both") || scenario.equals("two-instances")) {
             summaries.add(run(harness -> harness.twoInstancesBehindNginx(), repository, restarts, clients, duration));
+        }
+        if (scenario.equals("held-socket-direct")) {
+            summaries.add(run(harness -> harness.heldSocketDirectNoDrainDelay(), repository, restarts, clients, duration));
         }
         summaries.forEach(System.out::println);
     }

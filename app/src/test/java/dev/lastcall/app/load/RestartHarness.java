@@ -112,23 +112,38 @@ public final class RestartHarness {
 
     /** Scenario (a): one instance on a socket held across restarts (as systemd's socket unit), behind Nginx. */
     public Result heldSocketBehindNginx() throws Exception {
+        return heldSocket("one instance on a held socket behind nginx", DRAIN_DELAY, true);
+    }
+
+    /**
+     * Scenario (a) without Nginx: one instance on a held socket, clients connected directly and no
+     * drain delay, so requests meet the drain on connections the clients keep alive.
+     */
+    public Result heldSocketDirectNoDrainDelay() throws Exception {
+        return heldSocket("one instance on a held socket, direct clients, no drain delay", Duration.ZERO, false);
+    }
+
+    private Result heldSocket(String scenario, Duration drainDelay, boolean behindNginx) throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                         .setDataDirectory(work.resolve("postgres")).setCleanDataDirectory(true).start();
                 WebhookReceiver receiver = WebhookReceiver.start()) {
             String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
             Map<String, String> environment = new HashMap<>(serviceEnvironment(jdbcUrl));
+            environment.put("LASTCALL_HTTP_DRAIN_DELAY", drainDelay.toMillis() + "ms");
             environment.put("LASTCALL_ADMIN_PORT", Integer.toString(freePort()));
             environment.put("LASTCALL_STATE_DIR", Files.createDirectories(work.resolve("state-held")).toString());
             try (SocketHolder holder = SocketHolder.start(ServiceProcess.java(), ServiceProcess.jar(),
                     Files.createDirectories(work.resolve("held-logs")), environment)) {
                 holder.startAndAwaitReady();
                 prepare(holder.port(), receiver);
-                Result result = underLoad("one instance on a held socket behind nginx", jdbcUrl, receiver,
-                        List.of(holder.port()), (gaps, exits) -> {
-                            long term = System.nanoTime();
-                            exits.add(holder.stop());
-                            gaps.add(Duration.ofNanos(holder.startAndAwaitReady() - term));
-                        });
+                RestartRound round = (gaps, exits) -> {
+                    long term = System.nanoTime();
+                    exits.add(holder.stop());
+                    gaps.add(Duration.ofNanos(holder.startAndAwaitReady() - term));
+                };
+                Result result = behindNginx
+                        ? underLoad(scenario, jdbcUrl, receiver, List.of(holder.port()), round)
+                        : underDirectLoad(scenario, jdbcUrl, receiver, holder.port(), round);
                 holder.stop();
                 return result;
             }
@@ -146,28 +161,43 @@ public final class RestartHarness {
         int proxyPort = freePort();
         String site = NginxProxy.siteConfig(repository.resolve("config/nginx/lastcall.conf"), proxyPort, ports,
                 NGINX_KEEPALIVE);
-        List<Duration> gaps = new ArrayList<>();
-        List<Integer> exits = new ArrayList<>();
         try (NginxProxy nginx = NginxProxy.start(work.resolve("nginx"), site)) {
+            List<Duration> gaps = new ArrayList<>();
+            List<Integer> exits = new ArrayList<>();
             LoadClients load = LoadClients.start(proxyPort, clients, ACCOUNTS, CURRENCY);
-            Duration ran;
-            try {
-                Pace pace = new Pace();
-                for (int number = 1; number <= restarts; number++) {
-                    pace.awaitRound(number);
-                    round.run(gaps, exits);
-                    System.out.printf("restart round %d/%d: %d requests, %d failures%n", number, restarts,
-                            load.requests(), load.failures().size());
-                }
-                pace.awaitEnd();
-                ran = pace.elapsed();
-            } finally {
-                load.close();
-            }
+            Duration ran = restartWhileLoaded(load, round, gaps, exits);
             if (!load.failures().isEmpty()) {
                 System.out.println("nginx error log:\n" + nginx.errorLog());
             }
             return check(scenario, jdbcUrl, load, ran, gaps, exits, receiver);
+        }
+    }
+
+    /** Runs the load straight at {@code port} while the rounds restart the service, then checks the database. */
+    private Result underDirectLoad(String scenario, String jdbcUrl, WebhookReceiver receiver, int port,
+            RestartRound round) throws Exception {
+        List<Duration> gaps = new ArrayList<>();
+        List<Integer> exits = new ArrayList<>();
+        LoadClients load = LoadClients.start(port, clients, ACCOUNTS, CURRENCY);
+        Duration ran = restartWhileLoaded(load, round, gaps, exits);
+        return check(scenario, jdbcUrl, load, ran, gaps, exits, receiver);
+    }
+
+    /** The restarts, paced, while {@code load} runs; stops the load and returns how long it ran. */
+    private Duration restartWhileLoaded(LoadClients load, RestartRound round, List<Duration> gaps, List<Integer> exits)
+            throws Exception {
+        try {
+            Pace pace = new Pace();
+            for (int number = 1; number <= restarts; number++) {
+                pace.awaitRound(number);
+                round.run(gaps, exits);
+                System.out.printf("restart round %d/%d: %d requests, %d failures%n", number, restarts,
+                        load.requests(), load.failures().size());
+            }
+            pace.awaitEnd();
+            return pace.elapsed();
+        } finally {
+            load.close();
         }
     }
 

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The headline promise: restart the service under load behind a real Nginx and no client notices.
+ * The headline promise: restart the service under load, behind a real Nginx or with clients
+ * connected directly to the socket systemd holds, and no client notices.
  * Zero client-visible failures, every acknowledged transfer present exactly once and whole, every
  * currency summing to zero, every event delivered. {@code -Dlastcall.restarts} and {@code -Dlastcall.clients}
  * scale it.
@@ -31,6 +32,14 @@ class RestartUnderLoadIT {
     @Test
     void oneInstanceOnAHeldSocketBehindNginxRestartedLosesNothing() throws Exception {
         RestartHarness.Result result = new RestartHarness(work, Path.of(".."), RESTARTS, CLIENTS).heldSocketBehindNginx();
+
+        System.out.println(result.summary());
+        assertInvariants(result);
+    }
+
+    @Test
+    void oneInstanceOnAHeldSocketWithDirectClientsAndNoDrainDelayRestartedLosesNothing() throws Exception {
+        RestartHarness.Result result = new RestartHarness(work, Path.of(".."), RESTARTS, CLIENTS).heldSocketDirectNoDrainDelay();
 
         System.out.println(result.summary());
         assertInvariants(result);
