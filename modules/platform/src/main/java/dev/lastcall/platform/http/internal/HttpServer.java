@@ -61,13 +61,6 @@ public final class HttpServer implements Managed {
 
     /** Leave each connection's idle timeout as it is when the drain starts; see {@link #stop}. */
     private static final long KEEP_IDLE_TIMEOUT = -1;
-    /**
-     * How long a connection with nothing in flight must have been quiet before the drain closes it.
-     * A client that just had an answer (one sent before the stop, without {@code Connection: close})
-     * may be sending its next request right now, and closing under it would fail that request; one
-     * quiet for longer is no likelier to send in the next instant than at any other.
-     */
-    private static final Duration QUIET_BEFORE_CLOSE = Duration.ofSeconds(1);
     private static final Duration CONNECTION_POLL = Duration.ofMillis(5);
 
     private final HttpSettings settings;
@@ -265,7 +258,10 @@ public final class HttpServer implements Managed {
      * flight finish and a request that arrives on a connection already open is served too, with
      * {@code Connection: close} like every response since the stop began, so each connection gets at
      * most one more (see {@link GracefulDrain}). A connection with nothing in flight closes once it
-     * has been quiet for {@link #QUIET_BEFORE_CLOSE}. At the deadline what is still in flight is cut.
+     * has been idle for {@code http.drainIdleTimeout}: a client that just had an answer (one sent
+     * before the stop, without {@code Connection: close}) may be sending its next request right
+     * now, and closing under it would fail that request; one idle for longer is no likelier to send
+     * in the next instant than at any other. At the deadline what is still in flight is cut.
      */
     @Override
     public StopResult stop(Deadline drainDeadline) throws Exception {
@@ -280,12 +276,12 @@ public final class HttpServer implements Managed {
         serveRequestsUntil(drainDeadline);
         closeBetweenAccepts(listener, drainDeadline);
         listener.shutdown();
-        awaitWhile(() -> inFlight() > 0 || accepted.anyMayOweAnswer(listener, QUIET_BEFORE_CLOSE), drainDeadline);
+        awaitWhile(() -> inFlight() > 0 || accepted.anyMayOweAnswer(listener, settings.drainIdleTimeout()), drainDeadline);
         long cut = statistics.getRequestsActive();
         if (cut > 0) {
             log.warn("http: {} requests still in flight at the stop timeout; cutting them", cut);
         }
-        // What is left is connections quiet for a while or done (or, past the deadline, requests we cut).
+        // What is left is connections idle for a while or done (or, past the deadline, requests we cut).
         listener.getConnectedEndPoints().forEach(EndPoint::close);
         // Jetty's own graceful wait would only repeat ours; after a cut it would wait for requests we just failed.
         jetty.setStopTimeout(cut == 0 ? Math.max(1, drainDeadline.remaining().toMillis()) : 0);
