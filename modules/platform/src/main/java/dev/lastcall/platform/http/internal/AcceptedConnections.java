@@ -42,14 +42,17 @@ final class AcceptedConnections implements SelectorManager.AcceptListener, Conne
 
     /**
      * Whether closing the connections now could leave a client without its answer: one is still
-     * being accepted, one has a request read but not answered, or one has been quiet for less than
+     * being accepted or has not been read from yet, one has a request read but not answered, or one has been quiet for less than
      * {@code quiet}, so its client may be sending its next request right now. Connections that sent
      * their last response ({@code Connection: close}, output shut) only wait for their client to close.
      */
     boolean anyMayOweAnswer(ServerConnector connector, Duration quiet) {
         return opening.get() > 0 || anyOpen(connector, endPoint -> {
             Connection connection = endPoint.getConnection();
+            // Nothing read yet: its client connected to send a request, which may be waiting unread
+            // in the socket while a loaded selector has not got to it; idleness proves nothing here.
             return connection == null
+                    || connection.getBytesIn() == 0
                     || connection.getMessagesIn() > connection.getMessagesOut()
                     || (!endPoint.isOutputShutdown() && quietFor(endPoint) < quiet.toMillis());
         });
