@@ -68,7 +68,6 @@ public final class PgBouncer implements AutoCloseable {
                 default_pool_size = %d
                 max_client_conn = 500
                 server_round_robin = 1
-                ignore_startup_parameters = extra_float_digits
                 """.formatted(postgresPort, port, users, defaultPoolSize));
         // PgBouncer refuses to run as root; as root it is told to become nobody, who must read these.
         for (Path path : List.of(directory, users, ini)) {
