@@ -79,8 +79,10 @@ public final class OverloadBenchmark {
                 for (boolean admission : new boolean[] {true, false}) {
                     Run result = measure(work, jdbcUrl, clients, duration, admission, first);
                     first = false;
-                    admitted.putAll(result.load().admitted());
-                    refused.addAll(result.load().refused());
+                    for (OverloadClients clientsOfRun : List.of(result.warmUp(), result.load())) {
+                        admitted.putAll(clientsOfRun.admitted());
+                        refused.addAll(clientsOfRun.refused());
+                    }
                     System.out.println(result.summary());
                 }
                 LedgerInvariants.Report ledger = LedgerInvariants.check(db, admitted);
@@ -94,8 +96,8 @@ public final class OverloadBenchmark {
     }
 
     /** One service under the overload: what its clients saw and its memory. */
-    private record Run(String name, Duration ran, OverloadClients load, long rssAtReadyKb, long rssMaxKb,
-            long rssAfterKb, String readyAfter) {
+    private record Run(String name, Duration ran, OverloadClients warmUp, OverloadClients load, long rssAtReadyKb,
+            long rssMaxKb, long rssAfterKb, String readyAfter, ServerLatency admittedInService, ServerLatency refusedInService) {
 
         String summary() {
             double seconds = ran.toMillis() / 1000.0;
@@ -108,11 +110,13 @@ public final class OverloadBenchmark {
             }
             return ("%s: admitted %d (%.0f/s), latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; refused 503 overloaded %d (%.0f/s), "
                     + "latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; other answers %d %s; service RSS %d MB at ready, "
-                    + "%d MB max, %d MB after; readiness after: %s")
+                    + "%d MB max, %d MB after; readiness after: %s; in the service (its own histogram): admitted p50 %s, p99 %s, "
+                    + "503s p50 %s, p99 %s")
                     .formatted(name, load.admitted().size(), load.admitted().size() / seconds, admittedMs[0], admittedMs[1],
                             admittedMs[2], load.refused().size(), load.refused().size() / seconds, refusedMs[0], refusedMs[1],
                             refusedMs[2], load.unexpected().size(), unexpected, rssAtReadyKb / 1024, rssMaxKb / 1024,
-                            rssAfterKb / 1024, readyAfter);
+                            rssAfterKb / 1024, readyAfter, admittedInService.quantile(0.5), admittedInService.quantile(0.99),
+                            refusedInService.quantile(0.5), refusedInService.quantile(0.99));
         }
     }
 
@@ -137,7 +141,10 @@ public final class OverloadBenchmark {
                             .formatted(account, CURRENCY));
                 }
             }
-            OverloadClients.start(service.httpPort(), WARM_UP_CLIENTS, ACCOUNTS, CURRENCY, Duration.ZERO).closeAfter(WARM_UP);
+            OverloadClients warmUp = OverloadClients.start(service.httpPort(), WARM_UP_CLIENTS, ACCOUNTS, CURRENCY, Duration.ZERO)
+                    .closeAfter(WARM_UP);
+            ServerLatency admittedBefore = ServerLatency.scrape(service.adminPort(), 201);
+            ServerLatency refusedBefore = ServerLatency.scrape(service.adminPort(), 503);
             System.out.printf("%s: pid %d, warmed up; %d clients for %d s ...%n", name, service.pid(), clients, duration.toSeconds());
             AtomicLong rssMax = new AtomicLong(rssAtReady);
             Thread sampler = Thread.ofPlatform().daemon().start(() -> {
@@ -156,11 +163,14 @@ public final class OverloadBenchmark {
             Duration ran = Duration.ofNanos(System.nanoTime() - begin);
             sampler.interrupt();
             sampler.join();
+            ServerLatency admittedInService = ServerLatency.scrape(service.adminPort(), 201).since(admittedBefore);
+            ServerLatency refusedInService = ServerLatency.scrape(service.adminPort(), 503).since(refusedBefore);
             String ready = readiness(service.adminPort());
             long rssAfter = rssKb(service.pid());
             service.terminate();
             int exit = service.awaitExit(Duration.ofSeconds(60));
-            return new Run(name, ran, load, rssAtReady, rssMax.get(), rssAfter, ready + ", exit " + exit);
+            return new Run(name, ran, warmUp, load, rssAtReady, rssMax.get(), rssAfter, ready + ", exit " + exit,
+                    admittedInService, refusedInService);
         }
     }
 
