@@ -29,7 +29,7 @@ import java.util.stream.IntStream;
  * Prints (asserts nothing) what the real jar does with many more clients than its pool serves: a
  * service on the shipped defaults ({@code db.poolSize} 10, the shipped admission limit and queue),
  * CLIENTS keep-alive clients sending transfers for DURATION, each refused client waiting what its
- * {@code Retry-After} says. Then the same with admission off, for comparison. Per run: admitted and
+ * {@code Retry-After} says, after the same with admission off, for comparison. Per run: admitted and
  * refused per second, latency of each, other answers, the service's resident memory; then the
  * ledger invariants and that no refused transfer was applied.
  *
@@ -76,7 +76,7 @@ public final class OverloadBenchmark {
                 Map<String, Long> admitted = new HashMap<>();
                 Set<String> refused = new HashSet<>();
                 boolean first = true;
-                for (boolean admission : new boolean[] {true, false}) {
+                for (boolean admission : new boolean[] {false, true}) {
                     Run result = measure(work, jdbcUrl, clients, duration, admission, first);
                     first = false;
                     for (OverloadClients clientsOfRun : List.of(result.warmUp(), result.load())) {
