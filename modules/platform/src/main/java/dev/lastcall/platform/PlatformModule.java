@@ -11,6 +11,7 @@ import dev.lastcall.platform.database.internal.PooledTransactions;
 import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.Routes;
 import dev.lastcall.platform.http.internal.AdminAccess;
+import dev.lastcall.platform.http.internal.AdminListenerSource;
 import dev.lastcall.platform.http.internal.AdminEndpoint;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.ApiAccess;
@@ -55,6 +56,7 @@ public final class PlatformModule extends AbstractModule {
     private final MetricsSettings metrics;
     private final StopBudget stopBudget;
     private final Optional<InheritedSocket> inheritedSocket;
+    private final Optional<InheritedSocket> inheritedAdminSocket;
 
     public PlatformModule(Settings settings) {
         this.settings = settings;
@@ -66,6 +68,7 @@ public final class PlatformModule extends AbstractModule {
         ApiAccess.check(settings);
         AdminAccess.check(settings);
         this.inheritedSocket = SocketActivation.detect(System.getenv());
+        this.inheritedAdminSocket = SocketActivation.detectAdmin(System.getenv());
     }
 
     public ProcessSettings processSettings() {
@@ -112,5 +115,6 @@ public final class PlatformModule extends AbstractModule {
         bind(ListenerSource.class).toInstance(inheritedSocket
                 .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
                 .orElse(ListenerSource.BIND));
+        bind(AdminListenerSource.class).toInstance(new AdminListenerSource(inheritedAdminSocket));
     }
 }

@@ -6,6 +6,7 @@ import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.lifecycle.StopResult;
+import dev.lastcall.platform.systemd.InheritedSocket;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -42,13 +43,16 @@ public final class AdminServer implements Managed {
     private final AdminAccess access;
     private final ObjectMapper mapper;
     private final Map<String, AdminEndpoint> endpoints = new TreeMap<>();
+    private final AdminListenerSource listenerSource;
+    private int inheritedPort = -1;
     private @Nullable Server server;
     private @Nullable ServerConnector connector;
 
     @Inject
     AdminServer(HttpSettings settings, AdminAccess access, HealthEndpoints health, ObjectMapper mapper,
-            Set<AdminEndpoint> more) {
+            Set<AdminEndpoint> more, AdminListenerSource listenerSource) {
         this.settings = settings;
+        this.listenerSource = listenerSource;
         this.access = access;
         this.mapper = mapper;
         for (AdminEndpoint endpoint : List.of(health.live(), health.ready())) {
@@ -78,8 +82,16 @@ public final class AdminServer implements Managed {
         http.setSendServerVersion(false);
         ServerConnector listener = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         listener.setName("admin");
-        listener.setHost(settings.adminHost());
-        listener.setPort(settings.adminPort());
+        if (listenerSource.inherited().isPresent()) {
+            InheritedSocket inherited = listenerSource.inherited().get();
+            inheritedPort = inherited.port();
+            listener.open(inherited.take());
+            log.info("admin: using the listening socket passed on {}, port {} (admin.host and admin.port are not bound)",
+                    inherited.origin(), inheritedPort);
+        } else {
+            listener.setHost(settings.adminHost());
+            listener.setPort(settings.adminPort());
+        }
         jetty.addConnector(listener);
         jetty.setHandler(new EndpointHandler());
         server = jetty;
@@ -89,6 +101,9 @@ public final class AdminServer implements Managed {
     }
 
     public int port() {
+        if (inheritedPort > 0) {
+            return inheritedPort;
+        }
         return connector == null ? -1 : connector.getLocalPort();
     }
 
