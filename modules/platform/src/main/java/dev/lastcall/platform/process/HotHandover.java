@@ -3,7 +3,9 @@ package dev.lastcall.platform.process;
 import dev.lastcall.platform.database.internal.Database;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.HttpServer;
+import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.Lifecycle;
+import dev.lastcall.platform.lifecycle.LifecycleListener;
 import dev.lastcall.platform.lifecycle.LifecycleState;
 import dev.lastcall.platform.systemd.ListeningSockets;
 import dev.lastcall.platform.systemd.Successor;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -29,12 +32,13 @@ import sun.misc.Signal;
  * A successor that fails changes nothing here but a log line and the reload's outcome ({@link
  * ReloadOutcome}).
  */
-public final class HotHandover {
+public final class HotHandover implements LifecycleListener {
 
     private static final Logger log = LoggerFactory.getLogger(HotHandover.class);
 
     /** How long a successor may take to be ready: as long as systemd's start timeout in the shipped unit. */
     static final Duration SUCCESSOR_READY_WITHIN = Duration.ofSeconds(120);
+    private static final Duration STOP_ACCEPTING_WITHIN = Duration.ofSeconds(5);
     private static final Path COMMAND_LINE = Path.of("/proc/self/cmdline");
 
     private final Lifecycle lifecycle;
@@ -43,6 +47,8 @@ public final class HotHandover {
     private final Database database;
     private final SystemdNotifications systemd;
     private final AtomicBoolean inProgress = new AtomicBoolean();
+    /** The successor while it starts; a stop of this process meanwhile ends it. */
+    private volatile @Nullable Successor starting;
 
     @Inject
     HotHandover(Lifecycle lifecycle, HttpServer http, AdminServer admin, Database database, SystemdNotifications systemd) {
@@ -51,6 +57,17 @@ public final class HotHandover {
         this.admin = admin;
         this.database = database;
         this.systemd = systemd;
+        lifecycle.addListener(this);
+    }
+
+    /** A stop that begins while a successor starts (SIGTERM, not the handover's own) ends the successor. */
+    @Override
+    public void stateChanged(LifecycleState from, LifecycleState to) {
+        Successor successor = starting;
+        if (to == LifecycleState.STOPPING && successor != null) {
+            log.warn("handover: stopping while the successor (pid {}) starts: ending it", successor.pid());
+            killQuietly(successor);
+        }
     }
 
     /** Installs the SIGHUP handler; a handover then ends the process through {@code shutdown}. */
@@ -82,6 +99,7 @@ public final class HotHandover {
             failed(self, "the successor could not be started: " + e.getMessage());
             return;
         }
+        starting = successor;
         log.info("handover: successor started as pid {}, serving alongside it until it is ready", successor.pid());
         Successor.Outcome outcome;
         try {
@@ -90,6 +108,8 @@ public final class HotHandover {
             Thread.currentThread().interrupt();
             failed(self, "interrupted while waiting for the successor");
             return;
+        } finally {
+            starting = null;
         }
         if (!outcome.ready()) {
             failed(self, outcome.failure());
@@ -106,6 +126,12 @@ public final class HotHandover {
             successor.proceed();
         } catch (IOException e) {
             log.warn("handover: could not tell the successor (pid {}) to proceed: {}", successor.pid(), e.getMessage());
+        }
+        try {
+            http.stopAccepting(Deadline.after(STOP_ACCEPTING_WITHIN));
+            admin.stopAccepting();
+        } catch (Exception e) {
+            log.warn("handover: could not stop accepting before the stop: {}", e.toString());
         }
         ReloadOutcome.succeeded(self, successor.pid());
         log.info("handover: pid {} is ready and is the service now; this process stops accepting and drains", successor.pid());

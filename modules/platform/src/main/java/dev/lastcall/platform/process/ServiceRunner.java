@@ -72,12 +72,25 @@ public final class ServiceRunner {
             log.error("start failed: {}", oneLine(e));
             shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
         }
+        startAdminAfterTakeover(shutdown);
         if (predecessor.isPresent() && !predecessor.get().readyAndAwaitTakeover()) {
-            log.warn("handover: the predecessor went away without handing over; serving on");
+            // it stopped (or died) meanwhile: the service is not this process's to serve
+            log.error("handover: the predecessor went away without handing over; stopping");
+            shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
         }
+        startAdminAfterTakeover(shutdown);
         log.info("ready in {}: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
         systemd.ready("ready: http on port %d, admin on port %d".formatted(http.port(), admin.port()));
         shutdown.awaitStop();
+    }
+
+    private void startAdminAfterTakeover(ShutdownCoordinator shutdown) {
+        try {
+            admin.startAccepting();
+        } catch (Exception e) {
+            log.error("start failed: the admin port: {}", oneLine(e));
+            shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
+        }
     }
 
     private static String oneLine(Throwable e) {

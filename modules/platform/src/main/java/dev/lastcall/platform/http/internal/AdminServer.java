@@ -96,8 +96,34 @@ public final class AdminServer implements Managed {
         jetty.setHandler(new EndpointHandler());
         server = jetty;
         connector = listener;
+        if (listenerSource.inherited().isPresent()) {
+            log.info("admin: {} on port {} once the predecessor has handed over", String.join(", ", endpoints.keySet()), port());
+            return;
+        }
         jetty.start();
         log.info("admin: {} on {}:{}", String.join(", ", endpoints.keySet()), settings.adminHost(), port());
+    }
+
+    /**
+     * A hot handover's successor: starts answering on the admin socket the predecessor passed,
+     * once it has handed over. Until then the predecessor answers there alone, so health does
+     * not flip between the two processes' answers.
+     */
+    public void startAccepting() throws Exception {
+        Server jetty = server;
+        if (jetty != null && !jetty.isStarted()) {
+            jetty.start();
+            log.info("admin: answering on port {}", port());
+        }
+    }
+
+    /** A hot handover's predecessor: leaves the admin socket to the successor. */
+    public void stopAccepting() {
+        ServerConnector listener = connector;
+        if (listener != null && listener.isOpen()) {
+            listener.close();
+            log.info("admin: stopped accepting; the successor answers on port {}", port());
+        }
     }
 
     public int port() {
