@@ -3,6 +3,7 @@ package dev.lastcall.platform;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
+import dev.lastcall.platform.config.ConfigError;
 import dev.lastcall.platform.config.Settings;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.database.internal.Database;
@@ -40,6 +41,7 @@ import dev.lastcall.platform.systemd.InheritedSocket;
 import dev.lastcall.platform.systemd.SocketActivation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -56,7 +58,7 @@ public final class PlatformModule extends AbstractModule {
     private final MetricsSettings metrics;
     private final StopBudget stopBudget;
     private final Optional<InheritedSocket> inheritedSocket;
-    private final Optional<InheritedSocket> inheritedAdminSocket;
+    private final AdminListenerSource adminListener;
 
     public PlatformModule(Settings settings) {
         this.settings = settings;
@@ -68,7 +70,7 @@ public final class PlatformModule extends AbstractModule {
         ApiAccess.check(settings);
         AdminAccess.check(settings);
         this.inheritedSocket = SocketActivation.detect(System.getenv());
-        this.inheritedAdminSocket = SocketActivation.detectAdmin(System.getenv());
+        this.adminListener = adminListener(SocketActivation.detectAdmin(System.getenv()));
     }
 
     public ProcessSettings processSettings() {
@@ -115,6 +117,18 @@ public final class PlatformModule extends AbstractModule {
         bind(ListenerSource.class).toInstance(inheritedSocket
                 .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
                 .orElse(ListenerSource.BIND));
-        bind(AdminListenerSource.class).toInstance(new AdminListenerSource(inheritedAdminSocket));
+        bind(AdminListenerSource.class).toInstance(adminListener);
+    }
+
+    private static AdminListenerSource adminListener(Optional<InheritedSocket> passed) {
+        if (passed.isEmpty()) {
+            return AdminListenerSource.BIND;
+        }
+        InheritedSocket socket = passed.get();
+        try {
+            return new AdminListenerSource(() -> Optional.of(socket.take()), socket.port(), socket.origin());
+        } catch (IOException e) {
+            throw new ConfigError("socket activation: %s: %s".formatted(socket, e.getMessage()));
+        }
     }
 }

@@ -6,7 +6,6 @@ import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.Phase;
 import dev.lastcall.platform.lifecycle.StopResult;
-import dev.lastcall.platform.systemd.InheritedSocket;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -82,12 +81,11 @@ public final class AdminServer implements Managed {
         http.setSendServerVersion(false);
         ServerConnector listener = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         listener.setName("admin");
-        if (listenerSource.inherited().isPresent()) {
-            InheritedSocket inherited = listenerSource.inherited().get();
-            inheritedPort = inherited.port();
-            listener.open(inherited.take());
+        if (listenerSource.inherited()) {
+            inheritedPort = listenerSource.port();
+            listener.open(listenerSource.passed().inherited().orElseThrow());
             log.info("admin: using the listening socket passed on {}, port {} (admin.host and admin.port are not bound)",
-                    inherited.origin(), inheritedPort);
+                    listenerSource.origin(), inheritedPort);
         } else {
             listener.setHost(settings.adminHost());
             listener.setPort(settings.adminPort());
@@ -96,7 +94,7 @@ public final class AdminServer implements Managed {
         jetty.setHandler(new EndpointHandler());
         server = jetty;
         connector = listener;
-        if (listenerSource.inherited().isPresent()) {
+        if (listenerSource.inherited()) {
             log.info("admin: {} on port {} once the predecessor has handed over", String.join(", ", endpoints.keySet()), port());
             return;
         }
