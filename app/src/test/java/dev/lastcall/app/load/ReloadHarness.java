@@ -129,6 +129,9 @@ public final class ReloadHarness {
         if (notes.stream().anyMatch(note -> note.contains("STOPPING=1"))) {
             violations.add("STOPPING=1 during a handover: " + notes);
         }
+        if (mainPid >= 0 && notes.subList(mainPid + 1, notes.size()).stream().anyMatch(note -> note.startsWith(old))) {
+            violations.add("the old process spoke to systemd after MAINPID moved: " + notes);
+        }
         return violations;
     }
 

@@ -115,8 +115,19 @@ final class SocketHolder implements AutoCloseable {
         }
         long ready = System.nanoTime();
         send("waitpid " + oldPid);
-        int status = Integer.parseInt(expect("exited ", READY_WITHIN).substring("exited ".length()).trim());
-        return new Handover(oldPid, newPid, notifications, began, ready, System.nanoTime(), status);
+        // what comes until the old process has exited counts too: it must say nothing more (no STOPPING=1)
+        while (true) {
+            String line = lines.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new IllegalStateException("socket holder: old process " + oldPid + " did not exit");
+            }
+            if (line.startsWith("notify ")) {
+                notifications.add(line.substring("notify ".length()));
+            } else if (line.startsWith("exited ")) {
+                int status = Integer.parseInt(line.substring("exited ".length()).trim());
+                return new Handover(oldPid, newPid, notifications, began, ready, System.nanoTime(), status);
+            }
+        }
     }
 
     /** SIGTERM to the jar; returns its exit status. */
