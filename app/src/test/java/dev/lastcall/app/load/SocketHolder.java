@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 final class SocketHolder implements AutoCloseable {
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+    /** Above the service's own wait for its successor (120 s), so that its verdict comes first. */
+    private static final Duration HANDOVER_WITHIN = Duration.ofSeconds(300);
     private static final Pattern MAIN_PID = Pattern.compile("MAINPID=(\\d+)");
 
     private final Process process;
@@ -91,7 +93,7 @@ final class SocketHolder implements AutoCloseable {
         long oldPid = Long.parseLong(expect("hup ", READY_WITHIN).substring("hup ".length()).trim());
         List<String> notifications = new ArrayList<>();
         long newPid = -1;
-        long end = System.nanoTime() + READY_WITHIN.toNanos() * 2;
+        long end = System.nanoTime() + HANDOVER_WITHIN.toNanos();
         while (true) {
             String line = lines.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (line == null) {
