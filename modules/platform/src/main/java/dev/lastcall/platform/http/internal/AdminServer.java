@@ -119,8 +119,9 @@ public final class AdminServer implements Managed {
     public void stopAccepting() {
         ServerConnector listener = connector;
         if (listener != null && listener.isOpen()) {
+            int port = port();
             listener.close();
-            log.info("admin: stopped accepting; the successor answers on port {}", port());
+            log.info("admin: stopped accepting; the successor answers on port {}", port);
         }
     }
 
