@@ -10,6 +10,10 @@ Binds 127.0.0.1 on a free port, prints "listening PORT", then reads commands, on
   stop        sends SIGTERM to the jar and answers "exited STATUS" when it has ended
   wait        answers "exited STATUS" when the jar has ended by itself
   quit        ends (also at the end of input); a jar still running gets SIGKILL
+  hup         sends SIGHUP to the service's main process (a hot handover) and answers "hup PID"
+  waitpid PID answers "exited STATUS" when process PID (the jar, or a successor) has ended
+Like systemd, it is a subreaper, so a successor whose parent (the old jar) exits becomes its
+child; a notification MAINPID=N makes N the main process that stop, hup and quit signal.
 Each datagram on NOTIFY_SOCKET (a path, or @name for an abstract one) is printed as
 "notify PID MESSAGE", PID from the sender's credentials, MESSAGE as a JSON string.
 The jar's stdout and stderr go to LOG_DIR/lastcall-N.log. LASTCALL_HTTP_PORT is set to the held
@@ -22,6 +26,10 @@ import socket
 import struct
 import sys
 import threading
+import ctypes
+
+PR_SET_CHILD_SUBREAPER = 36
+main_pid = [None]
 
 JAVA_FLAGS = ["--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"]
 CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
@@ -41,7 +49,11 @@ def receive_notifications(notifications):
         for level, kind, payload in ancillary:
             if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
                 pid = CREDENTIALS.unpack(payload[:CREDENTIALS.size])[0]
-        say("notify", pid, json.dumps(data.decode("utf-8")))
+        message = data.decode("utf-8")
+        for field in message.split("\n"):
+            if field.startswith("MAINPID="):
+                main_pid[0] = int(field[len("MAINPID="):])
+        say("notify", pid, json.dumps(message))
 
 
 def start(mode, listener, java, jar, log_path, notify_socket):
@@ -87,6 +99,7 @@ def exit_status(pid):
 
 def main():
     java, jar, log_dir, notify_socket = sys.argv[1:5]
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -108,22 +121,35 @@ def main():
                 started += 1
                 log_path = os.path.join(log_dir, "lastcall-%d.log" % started)
                 child = start(command[1], listener, java, jar, log_path, notify_socket)
+                main_pid[0] = child
                 say("started", child, log_path)
+            elif command[0] == "hup":
+                os.kill(main_pid[0], signal.SIGHUP)
+                say("hup", main_pid[0])
+            elif command[0] == "waitpid":
+                say("exited", exit_status(int(command[1])))
             elif command[0] == "stop":
+                child = main_pid[0]
                 os.kill(child, signal.SIGTERM)
                 say("exited", exit_status(child))
                 child = None
+                main_pid[0] = None
             elif command[0] == "wait":
                 say("exited", exit_status(child))
                 child = None
+                main_pid[0] = None
             elif command[0] == "quit":
                 break
             else:
                 say("error", "unknown command", command[0])
     finally:
+        child = main_pid[0] if main_pid[0] is not None else child
         if child is not None:
-            os.kill(child, signal.SIGKILL)
-            exit_status(child)
+            try:
+                os.kill(child, signal.SIGKILL)
+                exit_status(child)
+            except (ProcessLookupError, ChildProcessError):
+                pass
 
 
 if __name__ == "__main__":

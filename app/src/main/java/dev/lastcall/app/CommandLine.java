@@ -8,6 +8,8 @@ record CommandLine(Optional<Path> config, boolean help, boolean version) {
 
     static final String USAGE = """
             usage: java -jar lastcall.jar [--config FILE]
+                   java -jar lastcall.jar reload PID   hot handover of the service running as PID (SIGHUP),
+                                                       exit 0 once a successor took over, 1 if it failed
               --config FILE   read settings from FILE over the defaults (see config/lastcall.conf);
                               LASTCALL_* environment variables override both
               --help          print this and exit

@@ -17,7 +17,10 @@ public final class Main {
 
     private Main() {}
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, java.io.IOException {
+        if (args.length > 0 && args[0].equals("reload")) {
+            System.exit(Reload.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         CommandLine commandLine = parseOrExit(args);
         if (commandLine.help()) {
             System.out.println(CommandLine.USAGE);

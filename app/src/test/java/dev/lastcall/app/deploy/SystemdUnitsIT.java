@@ -37,6 +37,16 @@ class SystemdUnitsIT {
     }
 
     @Test
+    void reloadIsAHotHandoverWhoseOutcomeSystemdWaitsFor() throws Exception {
+        String unit = ShippedFiles.read(ShippedFiles.systemd("lastcall.service"));
+
+        // a plain "kill -HUP $MAINPID" would make every reload a success as soon as kill returns
+        assertThat(unit).contains("\nExecReload=" + SHIPPED_JAVA + " -jar /opt/lastcall/lastcall.jar reload $MAINPID\n");
+        // the successor, not the main process when it starts, sends READY=1
+        assertThat(unit).contains("\nNotifyAccess=all\n").doesNotContain("\nNotifyAccess=main");
+    }
+
+    @Test
     void verifyWouldReportABrokenUnit() throws Exception {
         copyUnits(text -> text.replace("KillMode=mixed", "KillMode=gently"));
 

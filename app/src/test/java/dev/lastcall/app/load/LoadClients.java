@@ -42,6 +42,8 @@ public final class LoadClients implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong requests = new AtomicLong();
     private final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
+    /** Every answered request's begin and end (System.nanoTime), for latencies inside given windows. */
+    private final ConcurrentLinkedQueue<long[]> timings = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     /** Idempotency-Key → transfer id, for every transfer a client saw acknowledged (201). */
     private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
@@ -103,7 +105,9 @@ public final class LoadClients implements AutoCloseable {
                 sent = true;
                 Response response = connection.exchange(request);
                 requests.incrementAndGet();
-                latenciesMicros.add((System.nanoTime() - begin) / 1_000);
+                long end = System.nanoTime();
+                latenciesMicros.add((end - begin) / 1_000);
+                timings.add(new long[] {begin, end});
                 if (response.status >= 500 || (transfer && response.status != 201) || (!transfer && response.status != 200)) {
                     failures.add(new Failure(System.nanoTime(), "HTTP " + response.status + " " + response.body));
                 } else if (transfer) {
@@ -165,6 +169,17 @@ public final class LoadClients implements AutoCloseable {
     /** Every answered request's latency in microseconds, in no particular order. */
     public long[] latenciesMicros() {
         return latenciesMicros.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Latencies in microseconds of the answered requests that overlapped any of {@code windows}
+     * (each {begin, end} in System.nanoTime), or, with {@code inside} false, of those that overlapped none.
+     */
+    public long[] latenciesMicros(List<long[]> windows, boolean inside) {
+        return timings.stream()
+                .filter(t -> windows.stream().anyMatch(w -> t[0] < w[1] && t[1] > w[0]) == inside)
+                .mapToLong(t -> (t[1] - t[0]) / 1_000)
+                .toArray();
     }
 
     /** p50, p99 and max latency in milliseconds. */

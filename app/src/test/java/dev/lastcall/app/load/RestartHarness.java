@@ -35,8 +35,8 @@ public final class RestartHarness {
     public static final Duration NGINX_KEEPALIVE = Duration.ofSeconds(1);
     /** The service's drain delay in these runs: above Nginx's keepalive, as the shipped unit has it. */
     public static final Duration DRAIN_DELAY = Duration.ofMillis(1500);
-    private static final String CURRENCY = "EUR";
-    private static final List<String> ACCOUNTS = IntStream.range(0, 8).mapToObj(i -> "acct-" + i).toList();
+    static final String CURRENCY = "EUR";
+    static final List<String> ACCOUNTS = IntStream.range(0, 8).mapToObj(i -> "acct-" + i).toList();
     private static final Duration EVENTS_DELIVERED_WITHIN = Duration.ofSeconds(90);
 
     /** What a run measured and what the database held afterwards. */
@@ -230,7 +230,7 @@ public final class RestartHarness {
         }
     }
 
-    private static Map<String, String> serviceEnvironment(String jdbcUrl) {
+    static Map<String, String> serviceEnvironment(String jdbcUrl) {
         return Map.of(
                 "LASTCALL_DB_URL", jdbcUrl,
                 "LASTCALL_DB_USER", "postgres",
@@ -266,7 +266,7 @@ public final class RestartHarness {
         }
     }
 
-    private static void prepare(int port, WebhookReceiver receiver) throws IOException, InterruptedException {
+    static void prepare(int port, WebhookReceiver receiver) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         post(http, port, "/v1/accounts", "{\"code\":\"world\",\"currency\":\"%s\",\"allowNegative\":true}".formatted(CURRENCY));
         for (String account : ACCOUNTS) {

@@ -8,10 +8,14 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Drives {@code deploy/socket_parent.py}: a parent process that holds a listening socket across
@@ -21,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 final class SocketHolder implements AutoCloseable {
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+    /** Above the service's own wait for its successor (120 s), so that its verdict comes first. */
+    private static final Duration HANDOVER_WITHIN = Duration.ofSeconds(300);
+    private static final Pattern MAIN_PID = Pattern.compile("MAINPID=(\\d+)");
 
     private final Process process;
     private final OutputStream commands;
@@ -69,6 +76,60 @@ final class SocketHolder implements AutoCloseable {
         expect("started ", READY_WITHIN);
         expect("notify", "READY=1", READY_WITHIN);
         return System.nanoTime();
+    }
+
+    /**
+     * What a hot handover did: the old and new pids, the sd_notify messages from the SIGHUP until
+     * the successor's READY=1 ("PID MESSAGE"), and when it began, when the successor was ready and
+     * when the old process exited, with its exit status.
+     */
+    record Handover(long oldPid, long newPid, List<String> notifications, long beganNanos, long readyNanos,
+            long exitedNanos, int oldExitStatus) {}
+
+    /** SIGHUP to the service's main process; returns once the successor told READY=1 and the old process exited. */
+    Handover handOver() throws IOException, InterruptedException {
+        long began = System.nanoTime();
+        send("hup");
+        long oldPid = Long.parseLong(expect("hup ", READY_WITHIN).substring("hup ".length()).trim());
+        List<String> notifications = new ArrayList<>();
+        long newPid = -1;
+        long end = System.nanoTime() + HANDOVER_WITHIN.toNanos();
+        while (true) {
+            String line = lines.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new IllegalStateException("socket holder: no READY=1 from a successor; notifications: " + notifications);
+            }
+            if (!line.startsWith("notify ")) {
+                continue;
+            }
+            String note = line.substring("notify ".length());
+            notifications.add(note);
+            Matcher mainPid = MAIN_PID.matcher(note);
+            if (mainPid.find()) {
+                newPid = Long.parseLong(mainPid.group(1));
+            }
+            if (note.contains("READY=1") && note.startsWith(oldPid + " ")) {
+                throw new IllegalStateException("the reload failed, the old process said READY=1 again: " + notifications);
+            }
+            if (note.contains("READY=1") && newPid > 0 && note.startsWith(newPid + " ")) {
+                break;
+            }
+        }
+        long ready = System.nanoTime();
+        send("waitpid " + oldPid);
+        // what comes until the old process has exited counts too: it must say nothing more (no STOPPING=1)
+        while (true) {
+            String line = lines.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new IllegalStateException("socket holder: old process " + oldPid + " did not exit");
+            }
+            if (line.startsWith("notify ")) {
+                notifications.add(line.substring("notify ".length()));
+            } else if (line.startsWith("exited ")) {
+                int status = Integer.parseInt(line.substring("exited ".length()).trim());
+                return new Handover(oldPid, newPid, notifications, began, ready, System.nanoTime(), status);
+            }
+        }
     }
 
     /** SIGTERM to the jar; returns its exit status. */

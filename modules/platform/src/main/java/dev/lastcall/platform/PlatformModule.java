@@ -3,6 +3,7 @@ package dev.lastcall.platform;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
+import dev.lastcall.platform.config.ConfigError;
 import dev.lastcall.platform.config.Settings;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.database.internal.Database;
@@ -11,6 +12,7 @@ import dev.lastcall.platform.database.internal.PooledTransactions;
 import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.Routes;
 import dev.lastcall.platform.http.internal.AdminAccess;
+import dev.lastcall.platform.http.internal.AdminListenerSource;
 import dev.lastcall.platform.http.internal.AdminEndpoint;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.ApiAccess;
@@ -40,6 +42,7 @@ import dev.lastcall.platform.systemd.InheritedSocket;
 import dev.lastcall.platform.systemd.SocketActivation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -57,6 +60,7 @@ public final class PlatformModule extends AbstractModule {
     private final MetricsSettings metrics;
     private final StopBudget stopBudget;
     private final Optional<InheritedSocket> inheritedSocket;
+    private final AdminListenerSource adminListener;
 
     public PlatformModule(Settings settings) {
         this.settings = settings;
@@ -69,6 +73,7 @@ public final class PlatformModule extends AbstractModule {
         ApiAccess.check(settings);
         AdminAccess.check(settings);
         this.inheritedSocket = SocketActivation.detect(System.getenv());
+        this.adminListener = adminListener(SocketActivation.detectAdmin(System.getenv()));
     }
 
     public ProcessSettings processSettings() {
@@ -116,5 +121,18 @@ public final class PlatformModule extends AbstractModule {
         bind(ListenerSource.class).toInstance(inheritedSocket
                 .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
                 .orElse(ListenerSource.BIND));
+        bind(AdminListenerSource.class).toInstance(adminListener);
+    }
+
+    private static AdminListenerSource adminListener(Optional<InheritedSocket> passed) {
+        if (passed.isEmpty()) {
+            return AdminListenerSource.BIND;
+        }
+        InheritedSocket socket = passed.get();
+        try {
+            return new AdminListenerSource(() -> Optional.of(socket.take()), socket.port(), socket.origin());
+        } catch (IOException e) {
+            throw new ConfigError("socket activation: %s: %s".formatted(socket, e.getMessage()));
+        }
     }
 }

@@ -9,7 +9,10 @@ import dev.lastcall.platform.lifecycle.StartAborted;
 import dev.lastcall.platform.lifecycle.StartFailure;
 import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.systemd.SystemdNotifications;
+import dev.lastcall.platform.database.internal.Database;
+import dev.lastcall.platform.systemd.Predecessor;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -30,10 +33,15 @@ public final class ServiceRunner {
     private final AdminServer admin;
     private final HttpServer http;
     private final SystemdNotifications systemd;
+    private final HotHandover handover;
+    private final Database database;
+    private final Optional<Predecessor> predecessor = Predecessor.fromEnvironment(System.getenv());
 
     @Inject
     ServiceRunner(Lifecycle lifecycle, ShutdownSequence sequence, StopBudget budget, AdminServer admin, HttpServer http,
-            SystemdNotifications systemd) {
+            SystemdNotifications systemd, HotHandover handover, Database database) {
+        this.handover = handover;
+        this.database = database;
         this.lifecycle = lifecycle;
         this.sequence = sequence;
         this.budget = budget;
@@ -45,7 +53,13 @@ public final class ServiceRunner {
     public void run() throws InterruptedException {
         ShutdownCoordinator shutdown = new ShutdownCoordinator(sequence, budget);
         shutdown.install();
+        handover.install(shutdown);
         systemd.attach();
+        predecessor.ifPresent(p -> {
+            log.info("handover: taking over as pid {} from pid {}", ProcessHandle.current().pid(),
+                    ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L));
+            database.adoptRunningServer();
+        });
         try {
             lifecycle.start();
         } catch (StartAborted aborted) {
@@ -58,9 +72,25 @@ public final class ServiceRunner {
             log.error("start failed: {}", oneLine(e));
             shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
         }
+        startAdminAfterTakeover(shutdown);
+        if (predecessor.isPresent() && !predecessor.get().readyAndAwaitTakeover()) {
+            // it stopped (or died) meanwhile: the service is not this process's to serve
+            log.error("handover: the predecessor went away without handing over; stopping");
+            shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
+        }
+        startAdminAfterTakeover(shutdown);
         log.info("ready in {}: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
         systemd.ready("ready: http on port %d, admin on port %d".formatted(http.port(), admin.port()));
         shutdown.awaitStop();
+    }
+
+    private void startAdminAfterTakeover(ShutdownCoordinator shutdown) {
+        try {
+            admin.startAccepting();
+        } catch (Exception e) {
+            log.error("start failed: the admin port: {}", oneLine(e));
+            shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
+        }
     }
 
     private static String oneLine(Throwable e) {

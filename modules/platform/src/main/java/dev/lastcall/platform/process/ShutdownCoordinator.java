@@ -86,6 +86,19 @@ public final class ShutdownCoordinator {
         process.exit(status);
     }
 
+    /**
+     * Claims the stop for a hot handover, before the successor is told to take over; false when
+     * a signal has already begun a stop.
+     */
+    boolean stopForHandover() {
+        return requestedBy.compareAndSet(null, "handover");
+    }
+
+    /** After {@link #stopForHandover}: the usual stop, exit status 0 when it drained in time. */
+    void exitAfterHandover() {
+        process.exit(ExitStatus.OK);
+    }
+
     /** Blocks the caller until the process is about to exit. */
     public void awaitStop() throws InterruptedException {
         stopped.await();

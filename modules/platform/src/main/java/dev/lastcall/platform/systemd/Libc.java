@@ -1,8 +1,10 @@
 package dev.lastcall.platform.systemd;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -38,11 +40,12 @@ final class Libc {
     static final int EBADF = 9;
     static final int ENOTSOCK = 88;
     private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int WNOHANG = 1;
     /** Lowest descriptor {@link #duplicate} hands out: above stdin, stdout, stderr. */
     private static final int FIRST_FREE_FD = 3;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -55,6 +58,11 @@ final class Libc {
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle GETSOCKOPT = call("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SOCKETPAIR = call("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GETSOCKNAME = call("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle WAITPID = call("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -150,6 +158,83 @@ final class Libc {
         }
     }
 
+    /** A new close-on-exec descriptor, {@code lowest} or above, for the same open file as {@code fd}. */
+    static int duplicateAtOrAbove(int fd, int lowest) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, lowest);
+            return (int) checked("fcntl(%d, F_DUPFD_CLOEXEC, %d)".formatted(fd, lowest), copy, state);
+        } catch (Throwable t) {
+            throw rethrown(t);
+        }
+    }
+
+    /** Two connected close-on-exec Unix stream sockets. */
+    static int[] socketPair() throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            int result = (int) SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
+            checked("socketpair", result, state);
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        } catch (Throwable t) {
+            throw rethrown(t);
+        }
+    }
+
+    /** Reads up to {@code max} bytes, blocking; an empty array at end of file. */
+    static byte[] read(int fd, int max) throws Failure {
+        while (true) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(CALL_STATE);
+                MemorySegment buffer = arena.allocate(max);
+                long count = (long) READ.invokeExact(state, fd, buffer, (long) max);
+                if (count < 0 && errno(state) == EINTR) {
+                    continue;
+                }
+                checked("read(" + fd + ")", count, state);
+                return buffer.asSlice(0, count).toArray(JAVA_BYTE);
+            } catch (Throwable t) {
+                throw rethrown(t);
+            }
+        }
+    }
+
+    /** The port a TCP socket is bound to (IPv4 or IPv6: the port sits at the same offset in both). */
+    static int localPort(int fd) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment address = arena.allocate(128, 8);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 128);
+            int result = (int) GETSOCKNAME.invokeExact(state, fd, address, length);
+            checked("getsockname(" + fd + ")", result, state);
+            return Short.toUnsignedInt(Short.reverseBytes(address.get(JAVA_SHORT, 2)));
+        } catch (Throwable t) {
+            throw rethrown(t);
+        }
+    }
+
+    /**
+     * Reaps child {@code pid} if it has exited: its exit status (128 + the signal if a signal
+     * ended it), or -1 while it still runs.
+     */
+    static int reapIfExited(int pid) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment status = arena.allocate(JAVA_INT);
+            int result = (int) WAITPID.invokeExact(state, pid, status, WNOHANG);
+            checked("waitpid(" + pid + ")", result, state);
+            if (result == 0) {
+                return -1;
+            }
+            int raw = status.get(JAVA_INT, 0);
+            return (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f);
+        } catch (Throwable t) {
+            throw rethrown(t);
+        }
+    }
+
     /** An {@code int} socket option of {@code fd} at level SOL_SOCKET. */
     static int socketOption(int fd, int option) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
@@ -165,7 +250,7 @@ final class Libc {
         }
     }
 
-    private static long checked(String call, long result, MemorySegment state) throws Failure {
+    static long checked(String call, long result, MemorySegment state) throws Failure {
         if (result < 0) {
             throw new Failure(call, errno(state));
         }
@@ -185,14 +270,14 @@ final class Libc {
         }
     }
 
-    private static MethodHandle call(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+    static MethodHandle call(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
         all[0] = Linker.Option.captureCallState("errno");
         System.arraycopy(options, 0, all, 1, options.length);
         return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, all);
     }
 
-    private static Failure rethrown(Throwable t) {
+    static Failure rethrown(Throwable t) {
         if (t instanceof Failure failure) {
             return failure;
         }

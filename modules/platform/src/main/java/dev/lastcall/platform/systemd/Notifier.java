@@ -22,6 +22,7 @@ final class Notifier {
 
     private final Optional<NotifySocket> socket;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
+    private final AtomicBoolean muted = new AtomicBoolean();
 
     private Notifier(Optional<NotifySocket> socket) {
         this.socket = socket;
@@ -78,13 +79,28 @@ final class Notifier {
         send("STATUS=" + oneLine(status) + "\nEXTEND_TIMEOUT_USEC=" + micros(extension));
     }
 
+    /** {@code RELOADING=1}: a reload has begun; a {@code READY=1} ends it. */
+    public void reloading(String status) {
+        send("RELOADING=1\nSTATUS=" + oneLine(status));
+    }
+
+    /** {@code MAINPID=}: the service's main process is {@code pid} from now on. */
+    public void mainPid(long pid) {
+        send("MAINPID=" + pid);
+    }
+
+    /** Sends nothing more: after a handover, this process no longer speaks for the service. */
+    public void mute() {
+        muted.set(true);
+    }
+
     /** {@code WATCHDOG=1}: the service is alive. */
     public void watchdog() {
         send("WATCHDOG=1");
     }
 
     private void send(String message) {
-        if (socket.isEmpty()) {
+        if (socket.isEmpty() || muted.get()) {
             return;
         }
         try {

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds out whether systemd passed the public listener, as {@code sd_listen_fds(3)} does: {@code
  * LISTEN_PID} naming this process and {@code LISTEN_FDS=1} mean file descriptor 3; otherwise a
- * listening socket on stdin ({@code StandardInput=socket}) counts too. Nothing is configured: with
+ * listening socket on stdin ({@code StandardInput=socket}) counts too. A predecessor's hot
+ * handover ({@link Successor}) passes more, named by {@code LISTEN_FDNAMES}: {@code http},
+ * {@code admin} and {@code handover}. Nothing is configured: with
  * neither, {@code http.host:http.port} is bound as usual.
  *
  * <p>When activation is indicated but the socket cannot serve HTTP (not a socket, not listening,
@@ -26,6 +28,10 @@ public final class SocketActivation {
 
     static final String LISTEN_PID = "LISTEN_PID";
     static final String LISTEN_FDS = "LISTEN_FDS";
+    static final String LISTEN_FDNAMES = "LISTEN_FDNAMES";
+    static final String HTTP = "http";
+    static final String ADMIN = "admin";
+    static final String HANDOVER = "handover";
     /** {@code SD_LISTEN_FDS_START}: the first descriptor systemd passes. */
     static final int FIRST_PASSED_FD = 3;
     static final int STDIN = 0;
@@ -43,20 +49,77 @@ public final class SocketActivation {
             return Optional.empty();
         }
         if (passedByListenFds(environment, ProcessHandle.current().pid())) {
-            String origin = "fd %d (LISTEN_FDS)".formatted(FIRST_PASSED_FD);
-            problem(FIRST_PASSED_FD).ifPresent(problem -> {
+            int fd = passedNames(environment).getOrDefault(HTTP, FIRST_PASSED_FD);
+            String origin = "fd %d (LISTEN_FDS)".formatted(fd);
+            problem(fd).ifPresent(problem -> {
                 throw new ConfigError("socket activation: systemd passed %s, but it is %s".formatted(origin, problem));
             });
-            return Optional.of(new InheritedSocket(FIRST_PASSED_FD, origin));
+            return Optional.of(new InheritedSocket(fd, origin, fd == FIRST_PASSED_FD || fd == STDIN));
         }
         if (stdinIsListening()) {
             String origin = "stdin (StandardInput=socket)";
             problem(STDIN).ifPresent(problem -> {
                 throw new ConfigError("socket activation: systemd passed %s, but it is %s".formatted(origin, problem));
             });
-            return Optional.of(new InheritedSocket(STDIN, origin));
+            return Optional.of(new InheritedSocket(STDIN, origin, true));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The admin listener, passed as {@code admin} in {@code LISTEN_FDNAMES} (by a predecessor's
+     * hot handover), or empty when {@code admin.host:admin.port} is to be bound.
+     */
+    public static Optional<InheritedSocket> detectAdmin(Map<String, String> environment) {
+        if (!Libc.isLinux() || !passedByListenFds(environment, ProcessHandle.current().pid())) {
+            return Optional.empty();
+        }
+        Integer fd = passedNames(environment).get(ADMIN);
+        if (fd == null) {
+            return Optional.empty();
+        }
+        String origin = "fd %d (LISTEN_FDNAMES admin)".formatted(fd);
+        problem(fd).ifPresent(problem -> {
+            throw new ConfigError("socket activation: %s is %s".formatted(origin, problem));
+        });
+        return Optional.of(new InheritedSocket(fd, origin, false));
+    }
+
+    /** The descriptor a predecessor passed as {@code handover} in {@code LISTEN_FDNAMES}, if any. */
+    static Optional<Integer> handoverDescriptor(Map<String, String> environment) {
+        if (!Libc.isLinux() || !passedByListenFds(environment, ProcessHandle.current().pid())) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(passedNames(environment).get(HANDOVER));
+    }
+
+    /**
+     * With one socket, it is the public listener whatever its name (a socket unit names it after
+     * itself). With more, {@code LISTEN_FDNAMES} must name each: {@code http}, {@code admin},
+     * {@code handover}.
+     */
+    static Map<String, Integer> passedNames(Map<String, String> environment) {
+        int count = Integer.parseInt(environment.get(LISTEN_FDS));
+        if (count == 1) {
+            return Map.of(HTTP, FIRST_PASSED_FD);
+        }
+        String[] names = environment.getOrDefault(LISTEN_FDNAMES, "").split(":", -1);
+        if (names.length != count) {
+            throw new ConfigError(("socket activation: LISTEN_FDS=%d, but LISTEN_FDNAMES=%s does not name each; "
+                    + "Lastcall serves one listening socket: give the socket unit a single ListenStream=")
+                    .formatted(count, environment.getOrDefault(LISTEN_FDNAMES, "")));
+        }
+        Map<String, Integer> byName = new java.util.HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            if (!java.util.Set.of(HTTP, ADMIN, HANDOVER).contains(names[i]) || byName.put(names[i], FIRST_PASSED_FD + i) != null) {
+                throw new ConfigError("socket activation: LISTEN_FDNAMES=%s: each of http, admin, handover at most once, nothing else"
+                        .formatted(environment.get(LISTEN_FDNAMES)));
+            }
+        }
+        if (!byName.containsKey(HTTP)) {
+            throw new ConfigError("socket activation: LISTEN_FDNAMES=%s names no http socket".formatted(environment.get(LISTEN_FDNAMES)));
+        }
+        return byName;
     }
 
     /**
@@ -86,7 +149,7 @@ public final class SocketActivation {
             throw new ConfigError("socket activation: LISTEN_PID names this process, but LISTEN_FDS=%d passes no socket"
                     .formatted(count));
         }
-        if (count > 1) {
+        if (count > 1 && environment.getOrDefault(LISTEN_FDNAMES, "").isEmpty()) {
             throw new ConfigError(("socket activation: LISTEN_FDS=%d, but Lastcall serves one listening socket; "
                     + "give the socket unit a single ListenStream=").formatted(count));
         }

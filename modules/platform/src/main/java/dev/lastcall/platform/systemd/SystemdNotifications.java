@@ -82,6 +82,25 @@ public final class SystemdNotifications implements LifecycleListener {
         followStop();
     }
 
+    /** {@code RELOADING=1}: a hot handover has begun. */
+    public void reloading() {
+        notifier.reloading("reloading: starting a successor");
+    }
+
+    /** {@code READY=1} again: the reload failed and this process goes on serving. */
+    public void reloadFailed(String reason) {
+        notifier.ready("ready; the last reload failed: " + reason);
+    }
+
+    /**
+     * {@code MAINPID=}{@code successor}: the service is the successor's from now on, so this
+     * process says nothing more to systemd, neither its stop nor watchdog pings.
+     */
+    public void handedOverTo(long successor) {
+        notifier.mainPid(successor);
+        notifier.mute();
+    }
+
     @Override
     public void stateChanged(LifecycleState from, LifecycleState to) {
         switch (to) {

@@ -4,7 +4,10 @@
  * STATUS, EXTEND_TIMEOUT_USEC, WATCHDOG) to {@code NOTIFY_SOCKET}; {@link
  * dev.lastcall.platform.systemd.SystemdNotifications} drives them from the lifecycle; {@link
  * dev.lastcall.platform.systemd.SocketActivation} detects a listening socket passed by systemd
- * ({@code LISTEN_FDS} on fd 3, or {@code StandardInput=socket}) and hands it to Jetty. Without
+ * ({@code LISTEN_FDS} on fd 3, or {@code StandardInput=socket}) and hands it to Jetty. A hot
+ * handover speaks the same protocol: {@link dev.lastcall.platform.systemd.Successor} starts the
+ * next process with this one's listening sockets ({@code LISTEN_FDNAMES=http:admin:handover}),
+ * and {@link dev.lastcall.platform.systemd.Predecessor} is its side of the handover channel. Without
  * systemd, all of it stays out of the way. Linux only; the JVM needs {@code
  * --enable-native-access=ALL-UNNAMED} (the jar's manifest says so for {@code java -jar}).
  */

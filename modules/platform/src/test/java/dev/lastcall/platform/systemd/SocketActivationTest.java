@@ -48,6 +48,31 @@ class SocketActivationTest {
     }
 
     @Test
+    void aSingleSocketIsThePublicListenerWhateverItsName() {
+        // a socket unit names its socket after itself unless FileDescriptorName= says otherwise
+        assertThat(SocketActivation.passedNames(Map.of("LISTEN_FDS", "1", "LISTEN_FDNAMES", "lastcall.socket")))
+                .isEqualTo(Map.of("http", 3));
+    }
+
+    @Test
+    void aHandoverNamesTheHttpAdminAndHandoverDescriptors() {
+        Map<String, String> handover = Map.of("LISTEN_PID", "77", "LISTEN_FDS", "3", "LISTEN_FDNAMES", "http:admin:handover");
+
+        assertThat(SocketActivation.passedByListenFds(handover, 77)).isTrue();
+        assertThat(SocketActivation.passedNames(handover)).isEqualTo(Map.of("http", 3, "admin", 4, "handover", 5));
+    }
+
+    @Test
+    void refusesNamesThatDoNotMatchTheDescriptors() {
+        assertThatThrownBy(() -> SocketActivation.passedNames(Map.of("LISTEN_FDS", "2", "LISTEN_FDNAMES", "http")))
+                .isInstanceOf(ConfigError.class).hasMessageContaining("does not name each");
+        assertThatThrownBy(() -> SocketActivation.passedNames(Map.of("LISTEN_FDS", "2", "LISTEN_FDNAMES", "http:metrics")))
+                .isInstanceOf(ConfigError.class).hasMessageContaining("each of http, admin, handover at most once");
+        assertThatThrownBy(() -> SocketActivation.passedNames(Map.of("LISTEN_FDS", "2", "LISTEN_FDNAMES", "admin:handover")))
+                .isInstanceOf(ConfigError.class).hasMessageContaining("names no http socket");
+    }
+
+    @Test
     void acceptsOnlyAListeningTcpSocket() {
         int listening = NativeSockets.socket(NativeSockets.AF_INET, NativeSockets.SOCK_STREAM);
         int bound = NativeSockets.socket(NativeSockets.AF_INET, NativeSockets.SOCK_STREAM);

@@ -55,6 +55,11 @@ public final class Database implements Managed {
     private final String migrations;
     private final MeterRegistry registry;
     private @Nullable EmbeddedPostgresServer embedded;
+    private @Nullable AdoptedPostgres adopted;
+    /** A hot handover's successor adopts the embedded server its predecessor runs. */
+    private volatile boolean adoptRunningServer;
+    /** A hot handover's predecessor leaves the embedded server running for its successor. */
+    private volatile boolean leaveServerRunning;
     private @Nullable HikariDataSource pool;
 
     @Inject
@@ -101,7 +106,15 @@ public final class Database implements Managed {
             String url = settings.url();
             String user = settings.user();
             String password = settings.password();
-            if (settings.embedded()) {
+            if (settings.embedded() && adoptRunningServer) {
+                AdoptedPostgres server = AdoptedPostgres.adopt(settings.embeddedHome());
+                adopted = server;
+                url = server.jdbcUrl();
+                user = EmbeddedPostgresServer.USER;
+                password = "";
+                log.info("database: adopted the embedded PostgreSQL (pid {}) at {}, data in {}, from the predecessor",
+                        server.pid(), url, server.dataDirectory());
+            } else if (settings.embedded()) {
                 long begin = System.nanoTime();
                 EmbeddedPostgresServer server = EmbeddedPostgresServer.start(settings.embeddedHome(), settings.poolSize());
                 embedded = server;
@@ -119,6 +132,16 @@ public final class Database implements Managed {
             closeAfterFailedStart();
             throw e;
         }
+    }
+
+    /** Call before start, in a hot handover's successor: adopt the running embedded server instead of starting one. */
+    public void adoptRunningServer() {
+        adoptRunningServer = true;
+    }
+
+    /** Call before stop, in a hot handover's predecessor: the successor uses the embedded server, so it stays. */
+    public void leaveServerRunning() {
+        leaveServerRunning = true;
     }
 
     /** The pool, for tests that must look at the database from outside {@link Transactions}. */
@@ -249,6 +272,15 @@ public final class Database implements Managed {
     }
 
     private void stopEmbedded(long begin) {
+        AdoptedPostgres adoptedServer = adopted;
+        if ((embedded != null || adoptedServer != null) && leaveServerRunning) {
+            log.info("database: embedded PostgreSQL left running for the successor");
+            return;
+        }
+        if (adoptedServer != null) {
+            adoptedServer.stop();
+            log.info("database: embedded PostgreSQL (adopted, pid {}) stopped after {}", adoptedServer.pid(), Seconds.since(begin));
+        }
         EmbeddedPostgresServer server = embedded;
         if (server != null) {
             server.stop();

@@ -42,13 +42,16 @@ public final class AdminServer implements Managed {
     private final AdminAccess access;
     private final ObjectMapper mapper;
     private final Map<String, AdminEndpoint> endpoints = new TreeMap<>();
+    private final AdminListenerSource listenerSource;
+    private int inheritedPort = -1;
     private @Nullable Server server;
     private @Nullable ServerConnector connector;
 
     @Inject
     AdminServer(HttpSettings settings, AdminAccess access, HealthEndpoints health, ObjectMapper mapper,
-            Set<AdminEndpoint> more) {
+            Set<AdminEndpoint> more, AdminListenerSource listenerSource) {
         this.settings = settings;
+        this.listenerSource = listenerSource;
         this.access = access;
         this.mapper = mapper;
         for (AdminEndpoint endpoint : List.of(health.live(), health.ready())) {
@@ -78,17 +81,54 @@ public final class AdminServer implements Managed {
         http.setSendServerVersion(false);
         ServerConnector listener = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         listener.setName("admin");
-        listener.setHost(settings.adminHost());
-        listener.setPort(settings.adminPort());
+        if (listenerSource.inherited()) {
+            inheritedPort = listenerSource.port();
+            listener.open(listenerSource.passed().inherited().orElseThrow());
+            log.info("admin: using the listening socket passed on {}, port {} (admin.host and admin.port are not bound)",
+                    listenerSource.origin(), inheritedPort);
+        } else {
+            listener.setHost(settings.adminHost());
+            listener.setPort(settings.adminPort());
+        }
         jetty.addConnector(listener);
         jetty.setHandler(new EndpointHandler());
         server = jetty;
         connector = listener;
+        if (listenerSource.inherited()) {
+            log.info("admin: {} on port {} once the predecessor has handed over", String.join(", ", endpoints.keySet()), port());
+            return;
+        }
         jetty.start();
         log.info("admin: {} on {}:{}", String.join(", ", endpoints.keySet()), settings.adminHost(), port());
     }
 
+    /**
+     * A hot handover's successor: starts answering on the admin socket the predecessor passed,
+     * once it has handed over. Until then the predecessor answers there alone, so health does
+     * not flip between the two processes' answers.
+     */
+    public void startAccepting() throws Exception {
+        Server jetty = server;
+        if (jetty != null && !jetty.isStarted()) {
+            jetty.start();
+            log.info("admin: answering on port {}", port());
+        }
+    }
+
+    /** A hot handover's predecessor: leaves the admin socket to the successor. */
+    public void stopAccepting() {
+        ServerConnector listener = connector;
+        if (listener != null && listener.isOpen()) {
+            int port = port();
+            listener.close();
+            log.info("admin: stopped accepting; the successor answers on port {}", port);
+        }
+    }
+
     public int port() {
+        if (inheritedPort > 0) {
+            return inheritedPort;
+        }
         return connector == null ? -1 : connector.getLocalPort();
     }
 

@@ -279,7 +279,9 @@ public final class HttpServer implements Managed {
         log.info("http: listener closed, draining {} in-flight requests for up to {}",
                 inFlight(), Seconds.of(drainDeadline.remaining()));
         serveRequestsUntil(drainDeadline);
-        closeBetweenAccepts(listener, drainDeadline);
+        if (listener.isOpen()) {
+            closeBetweenAccepts(listener, drainDeadline, true);
+        }
         listener.shutdown();
         awaitWhile(() -> inFlight() > 0 || accepted.anyMayOweAnswer(listener, settings.drainIdleTimeout()), drainDeadline);
         long cut = statistics.getRequestsActive();
@@ -305,6 +307,19 @@ public final class HttpServer implements Managed {
         graceful.shutdown();
     }
 
+    /**
+     * A hot handover's first step, before the stop: the successor accepts from the same socket,
+     * so this process stops accepting at once, leaves the connections waiting in the backlog to
+     * the successor, and serves only the connections it has.
+     */
+    public void stopAccepting(Deadline deadline) throws Exception {
+        ServerConnector listener = connector;
+        if (listener != null && listener.isOpen()) {
+            closeBetweenAccepts(listener, deadline, false);
+            log.info("http: stopped accepting; the successor accepts from the same socket");
+        }
+    }
+
     /** From the stop's first step on, every response says {@code Connection: close}. */
     private synchronized void stopBegins() {
         if (stopMark == null) {
@@ -322,7 +337,8 @@ public final class HttpServer implements Managed {
      * With an inherited socket, only this process's copy closes and later connections wait in
      * systemd's backlog for the next process.
      */
-    private static void closeBetweenAccepts(ServerConnector listener, Deadline deadline) throws Exception {
+    private static void closeBetweenAccepts(ServerConnector listener, Deadline deadline, boolean acceptWaitingFirst)
+            throws Exception {
         ServerSocketChannel channel = (ServerSocketChannel) listener.getTransport();
         CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
         // one selector (see start), so it is the one the acceptor is registered with
@@ -330,7 +346,9 @@ public final class HttpServer implements Managed {
         selector.submit(ignored -> {
             try {
                 try {
-                    acceptWaiting(listener, channel);
+                    if (acceptWaitingFirst) {
+                        acceptWaiting(listener, channel);
+                    }
                 } finally {
                     channel.close();
                 }

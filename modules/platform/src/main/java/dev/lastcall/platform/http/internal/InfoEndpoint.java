@@ -14,14 +14,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /info}: what runs here. The build (version, commit, build time), the process (start
- * time, uptime, JDK) and the effective settings, secrets hidden ({@link Settings#redacted}).
+ * time, uptime, JDK, pid: after a reload, another process answers) and the effective settings, secrets hidden ({@link Settings#redacted}).
  */
 public final class InfoEndpoint implements AdminEndpoint {
 
     /**
      * @param uptimeSeconds since the JVM started, in seconds with milliseconds
      */
-    record Info(String version, String commit, boolean dirty, String commitTime, String buildTime, Instant startTime,
+    record Info(String version, String commit, boolean dirty, String commitTime, String buildTime, long pid, Instant startTime,
             double uptimeSeconds, Jdk jdk, SortedMap<String, Object> settings) {}
 
     record Jdk(String version, String vendor, String vm) {}
@@ -46,7 +46,7 @@ public final class InfoEndpoint implements AdminEndpoint {
         RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
         Duration uptime = Duration.ofMillis(runtime.getUptime());
         Info info = new Info(build.version(), build.commit(), build.dirty(), build.commitTime(), build.buildTime(),
-                Instant.ofEpochMilli(runtime.getStartTime()), uptime.toMillis() / 1000.0,
+                ProcessHandle.current().pid(), Instant.ofEpochMilli(runtime.getStartTime()), uptime.toMillis() / 1000.0,
                 new Jdk(Runtime.version().toString(), System.getProperty("java.vendor", BuildInfo.UNKNOWN),
                         runtime.getVmName()),
                 settings);

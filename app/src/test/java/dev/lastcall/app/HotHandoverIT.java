@@ -1,0 +1,130 @@
+package dev.lastcall.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGHUP to the real jar, run as {@code java -jar} without systemd, on the embedded PostgreSQL:
+ * a reload with a bad config fails, says so to {@code lastcall.jar reload PID}, and the old
+ * process serves on; with the config fixed, the successor takes the ports and the running
+ * database over, a second SIGHUP during the handover is ignored, the old process exits 0.
+ */
+class HotHandoverIT {
+
+    private static final Duration WITHIN = Duration.ofSeconds(240);
+    private static final Pattern READY = Pattern.compile("ready in [0-9.?]+s: http on port (\\d+), admin on port (\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFailedReloadChangesNothingAndAGoodOneHandsTheSocketsAndTheDatabaseOver() throws Exception {
+        Path config = Files.writeString(dir.resolve("lastcall.conf"), "");
+        Path state = dir.resolve("state");
+        try (ServiceProcess service = ServiceProcess.builder().label("handover").stateDir(state)
+                .args("--config", config.toString()).start()) {
+            // not awaitReady(): its minute is too short for the embedded PostgreSQL's first start on a loaded machine
+            Matcher ready = service.awaitLine(READY, WITHIN);
+            int httpPort = Integer.parseInt(ready.group(1));
+            int adminPort = Integer.parseInt(ready.group(2));
+            long firstPid = service.pid();
+            assertThat(pidAnswering(adminPort)).isEqualTo(firstPid);
+            long databasePid = Long.parseLong(Files.readAllLines(state.resolve("postgres/data/postmaster.pid")).getFirst().strip());
+
+            Files.writeString(config, "log.level = LOUD\n");
+            Reloaded failed = reload(firstPid);
+
+            assertThat(failed.status()).as("reload command's exit status; output: %s", failed.output()).isEqualTo(1);
+            assertThat(failed.output()).contains("failed: the successor", "exited with status 2");
+            assertThat(service.hasLine("reload failed: the successor \\(pid \\d+\\) exited with status 2 before it was ready; pid "
+                    + firstPid + " goes on serving")).isTrue();
+            assertThat(pidAnswering(adminPort)).isEqualTo(firstPid);
+            assertThat(get(httpPort, "/v1/openapi.json").statusCode()).isEqualTo(200);
+
+            Files.writeString(config, "");
+            Thread reloading = Thread.ofPlatform().start(() -> {
+                try {
+                    Reloaded done = reload(firstPid);
+                    assertThat(done.status()).as("reload command's exit status; output: %s", done.output()).isZero();
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await(service, "handover: successor started as pid (\\d+)");
+            service.signal("HUP");
+            long successorPid = Long.parseLong(await(service, "handover: pid (\\d+) is ready and is the service now").group(1));
+            reloading.join(WITHIN);
+
+            try {
+                assertThat(service.awaitExit(WITHIN)).as("old process's exit status").isZero();
+                assertThat(service.hasLine("SIGHUP received during a handover: ignored")).isTrue();
+                assertThat(service.hasLine("adopted the embedded PostgreSQL \\(pid " + databasePid + "\\)")).isTrue();
+                assertThat(service.hasLine("embedded PostgreSQL left running for the successor")).isTrue();
+                assertThat(pidAnswering(adminPort)).isEqualTo(successorPid);
+                assertThat(get(httpPort, "/v1/openapi.json").statusCode()).isEqualTo(200);
+                assertThat(ProcessHandle.of(databasePid).map(ProcessHandle::isAlive)).contains(true);
+            } finally {
+                ProcessHandle successor = ProcessHandle.of(successorPid).orElseThrow();
+                successor.destroy();
+                successor.onExit().get(60, TimeUnit.SECONDS);
+            }
+            // its log is not seen here: the JDK stops reading the pipe when the process it started (the old one) exits
+            ProcessHandle database = ProcessHandle.of(databasePid).orElse(null);
+            if (database != null) {
+                database.onExit().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private record Reloaded(int status, String output) {}
+
+    private static Reloaded reload(long pid) throws IOException, InterruptedException {
+        Process reload = new ProcessBuilder(ServiceProcess.java(), "-jar", ServiceProcess.jar(), "reload", Long.toString(pid))
+                .redirectErrorStream(true).start();
+        String output = new String(reload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Reloaded(reload.waitFor(), output);
+    }
+
+    /** The first line matching {@code regex}, from either process (they share the output). */
+    private static Matcher await(ServiceProcess service, String regex) throws InterruptedException {
+        Pattern pattern = Pattern.compile(regex);
+        long end = System.nanoTime() + WITHIN.toNanos();
+        while (System.nanoTime() < end) {
+            Matcher matcher = pattern.matcher(service.output());
+            if (matcher.find()) {
+                return matcher;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no line matching " + regex + ":\n" + service.output());
+    }
+
+    private long pidAnswering(int adminPort) throws IOException, InterruptedException {
+        JsonNode info = JSON.readTree(get(adminPort, "/info").body());
+        return info.path("pid").asLong();
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+}
