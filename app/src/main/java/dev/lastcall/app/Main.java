@@ -10,6 +10,7 @@ import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.process.Logging;
 import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.process.ServiceRunner;
+import dev.lastcall.platform.process.Signals;
 import java.util.List;
 
 /** {@code java -jar lastcall.jar [--config FILE]}: loads and checks the settings, then runs the service. */
@@ -18,6 +19,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
+        // before anything else, so that a SIGTERM during the start is ours, not the JVM's exit 143
+        Signals.install();
         CommandLine commandLine = parseOrExit(args);
         if (commandLine.help()) {
             System.out.println(CommandLine.USAGE);
