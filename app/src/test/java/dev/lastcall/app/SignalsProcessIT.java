@@ -35,7 +35,7 @@ class SignalsProcessIT {
                 .env("LASTCALL_SHUTDOWN_TIMEOUT", BUDGET.toMillis() + "ms")
                 .env("LASTCALL_HTTP_STOP_TIMEOUT", "1s")
                 .env("LASTCALL_DB_STOP_TIMEOUT", "1s")
-                .start().awaitReady()) {
+                .start().awaitReady(Duration.ofMinutes(5))) {
             service.pauseReading();
             assertThat(fillStdoutWithAccessLines(service.httpPort()))
                     .as("a request held up by its access line: stdout is full").isTrue();

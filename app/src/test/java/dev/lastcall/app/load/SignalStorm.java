@@ -37,6 +37,8 @@ public final class SignalStorm {
             java.util.stream.Stream.concat(Arrays.stream(ExitStatus.values()).map(ExitStatus::code), java.util.stream.Stream.of(143))
                     .toList());
     private static final Duration DRAIN_DELAY = Duration.ofSeconds(1);
+    /** Generous: on a shared 2-core machine under a load of 30, a start has taken over a minute. */
+    private static final Duration READY_WITHIN = Duration.ofMinutes(5);
 
     /** One start and its stop. */
     public record Cycle(Moment moment, String signals, Duration signalToExit, int exitStatus, String output) {
@@ -117,7 +119,7 @@ public final class SignalStorm {
     /** One plain start (not counted) that opens the accounts and subscribes the receiver; returns its time to ready in ms. */
     private static long prepare(String jdbcUrl, Path state, WebhookReceiver receiver) throws Exception {
         long begin = System.nanoTime();
-        try (ServiceProcess service = service(jdbcUrl, state).start().awaitReady()) {
+        try (ServiceProcess service = service(jdbcUrl, state).start().awaitReady(READY_WITHIN)) {
             long millis = (System.nanoTime() - begin) / 1_000_000;
             RestartHarness.prepare(service.httpPort(), receiver);
             service.signal("TERM");
@@ -156,9 +158,9 @@ public final class SignalStorm {
                     signalled.set(System.nanoTime());
                     send(service, first);
                 }
-                case READY -> service.awaitLine("ready in ", Duration.ofSeconds(60));
+                case READY -> service.awaitLine("ready in ", READY_WITHIN);
                 case LOAD -> {
-                    service.awaitReady();
+                    service.awaitReady(READY_WITHIN);
                     try (LoadClients load = LoadClients.start(service.httpPort(), 4, RestartHarness.ACCOUNTS, RestartHarness.CURRENCY)) {
                         Thread.sleep(random.nextInt(1000));
                         signalled.set(System.nanoTime());
@@ -167,13 +169,13 @@ public final class SignalStorm {
                     }
                 }
                 case ERROR -> {
-                    service.awaitReady();
+                    service.awaitReady(READY_WITHIN);
                     errorAnswer(service.httpPort());
                     signalled.set(System.nanoTime());
                     send(service, first);
                 }
                 case DRAIN -> {
-                    service.awaitReady();
+                    service.awaitReady(READY_WITHIN);
                     signalled.set(System.nanoTime());
                     send(service, first);
                     Thread.sleep(random.nextInt((int) DRAIN_DELAY.toMillis() + 200));
