@@ -194,6 +194,8 @@ public final class ChaosHarness {
                     .env("LASTCALL_ADMIN_PORT", Integer.toString(adminPort));
             RestartHarness.serviceEnvironment(jdbcUrl).forEach(builder::env);
             builder.env("LASTCALL_HTTP_DRAIN_DELAY", DRAIN_DELAY.toMillis() + "ms");
+            // a start on a machine under a load of 30 has taken 12 s to reach the database
+            builder.env("LASTCALL_DB_CONNECT_TIMEOUT", "30s");
             return builder.start();
         }
 

@@ -133,7 +133,8 @@ public final class SignalStorm {
                 .env("LASTCALL_SHUTDOWN_TIMEOUT", BUDGET.toSeconds() + "s")
                 .env("LASTCALL_HTTP_STOP_TIMEOUT", "5s");
         RestartHarness.serviceEnvironment(jdbcUrl).forEach(builder::env);
-        return builder.env("LASTCALL_HTTP_DRAIN_DELAY", DRAIN_DELAY.toMillis() + "ms");
+        // a start on a machine under a load of 30 has taken 12 s to reach the database
+        return builder.env("LASTCALL_HTTP_DRAIN_DELAY", DRAIN_DELAY.toMillis() + "ms").env("LASTCALL_DB_CONNECT_TIMEOUT", "30s");
     }
 
     private static Cycle cycle(Random random, Moment moment, String jdbcUrl, Path state, long startMillis) throws Exception {
