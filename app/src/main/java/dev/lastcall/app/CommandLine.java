@@ -16,7 +16,8 @@ record CommandLine(Optional<Path> config, boolean help, boolean version) {
               --version       print the version and exit
             exit status: 0 stopped cleanly, 1 start failed, 2 bad configuration or usage,
             3 database unreachable, 4 stop had to cut work, 5 stop hung and was halted,
-            130 halted by a second Ctrl-C""";
+            130 halted by a second Ctrl-C (or by a Ctrl-C before main ran),
+            143 SIGTERM before main ran (the JVM's own)""";
 
     /** A command line that cannot be understood; the message says why. */
     static final class UsageError extends Exception {

@@ -10,6 +10,7 @@ import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.process.Logging;
 import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.process.ServiceRunner;
+import dev.lastcall.platform.process.Signals;
 import java.util.List;
 
 /** {@code java -jar lastcall.jar [--config FILE]}: loads and checks the settings, then runs the service. */
@@ -21,6 +22,8 @@ public final class Main {
         if (args.length > 0 && args[0].equals("reload")) {
             System.exit(Reload.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
+        // before anything else, so that a SIGTERM during the start is ours, not the JVM's exit 143
+        Signals.install();
         CommandLine commandLine = parseOrExit(args);
         if (commandLine.help()) {
             System.out.println(CommandLine.USAGE);

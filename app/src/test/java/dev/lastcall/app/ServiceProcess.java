@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,14 +27,19 @@ public final class ServiceProcess implements AutoCloseable {
     /** The output read so far; not copy-on-write: an access log adds hundreds of lines a second. */
     private final List<Line> output = new ArrayList<>();
     private final Thread reader;
+    /** Held while the output is not read, so that the service's stdout fills up and blocks. */
+    private final Semaphore reading = new Semaphore(1);
     private int httpPort = -1;
     private int adminPort = -1;
 
-    private ServiceProcess(Process process, String label, boolean echo) {
+    private ServiceProcess(Process process, String label, boolean echo, Consumer<String> onLine) {
         this.process = process;
         this.reader = Thread.ofPlatform().daemon().name("output-" + label).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
+                    reading.acquireUninterruptibly();
+                    reading.release();
+                    onLine.accept(line);
                     append(line);
                     if (echo) {
                         System.out.println("[" + label + "] " + line);
@@ -69,6 +76,7 @@ public final class ServiceProcess implements AutoCloseable {
         private boolean withTestExtension;
         private String label = "service";
         private boolean echo = true;
+        private Consumer<String> onLine = line -> {};
 
         public Builder env(String name, String value) {
             environment.put(name, value);
@@ -107,6 +115,12 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
+        /** Called with each line of output as soon as it is read, before it is searchable. */
+        public Builder onLine(Consumer<String> listener) {
+            onLine = listener;
+            return this;
+        }
+
         public Builder label(String value) {
             label = value;
             return this;
@@ -130,7 +144,7 @@ public final class ServiceProcess implements AutoCloseable {
             if (!builder.environment().containsKey("LASTCALL_STATE_DIR")) {
                 builder.environment().put("LASTCALL_STATE_DIR", Files.createTempDirectory("lastcall-state").toString());
             }
-            return new ServiceProcess(builder.start(), label, echo);
+            return new ServiceProcess(builder.start(), label, echo, onLine);
         }
     }
 
@@ -147,7 +161,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public ServiceProcess awaitReady() throws InterruptedException {
-        Matcher ready = awaitLine(READY, START_TIMEOUT);
+        return awaitReady(START_TIMEOUT);
+    }
+
+    public ServiceProcess awaitReady(Duration timeout) throws InterruptedException {
+        Matcher ready = awaitLine(READY, timeout);
         httpPort = Integer.parseInt(ready.group(1));
         adminPort = Integer.parseInt(ready.group(2));
         return this;
@@ -185,6 +203,15 @@ public final class ServiceProcess implements AutoCloseable {
         synchronized (output) {
             return output.stream().filter(l -> pattern.matcher(l.text()).find()).mapToLong(Line::nanos).findFirst().orElse(-1);
         }
+    }
+
+    /** Stops reading the service's output (after the current line): its stdout pipe fills, and then its writes block. */
+    public void pauseReading() {
+        reading.acquireUninterruptibly();
+    }
+
+    public void resumeReading() {
+        reading.release();
     }
 
     /** Sends SIGTERM without a helper process, for timing. */

@@ -33,6 +33,7 @@ public final class LoadClients implements AutoCloseable {
     public record Failure(long atNanos, String what) {}
 
     private static final int TIMEOUT_MILLIS = 30_000;
+    private static final Duration PAUSE_AFTER_FAILURE = Duration.ofMillis(20);
 
     private final int port;
     private final List<String> accounts;
@@ -127,10 +128,20 @@ public final class LoadClients implements AutoCloseable {
                     connection.close();
                     connection = null;
                 }
+                pauseAfterFailure();
             }
         }
         if (connection != null) {
             connection.close();
+        }
+    }
+
+    /** Keeps a client from spinning on a port nobody listens on (a killed service): each failure is one try. */
+    private static void pauseAfterFailure() {
+        try {
+            Thread.sleep(PAUSE_AFTER_FAILURE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -12,16 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -242,25 +239,9 @@ public final class RestartHarness {
 
     private Result check(String scenario, String jdbcUrl, LoadClients load, Duration ran, List<Duration> gaps, List<Integer> exits,
             WebhookReceiver receiver) throws SQLException, InterruptedException {
-        try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
-                Statement sql = db.createStatement()) {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
             LedgerInvariants.Report ledger = LedgerInvariants.check(db, load.acknowledged());
-            Set<String> eventIds = new HashSet<>();
-            long deadline = System.nanoTime() + EVENTS_DELIVERED_WITHIN.toNanos();
-            long notDelivered;
-            do {
-                eventIds.clear();
-                try (ResultSet rows = sql.executeQuery("SELECT event_id::text FROM outbox_events")) {
-                    while (rows.next()) {
-                        eventIds.add(rows.getString(1));
-                    }
-                }
-                eventIds.removeAll(receiver.ids());
-                notDelivered = eventIds.size();
-                if (notDelivered > 0) {
-                    Thread.sleep(500);
-                }
-            } while (notDelivered > 0 && System.nanoTime() < deadline);
+            long notDelivered = EventDeliveries.awaitAllDelivered(db, receiver, EVENTS_DELIVERED_WITHIN);
             return new Result(scenario, restarts, clients, ran, load.requests(), load.failures(), load.latencyMillis(), gaps,
                     exits, ledger, notDelivered);
         }

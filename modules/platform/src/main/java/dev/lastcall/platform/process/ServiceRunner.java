@@ -4,6 +4,7 @@ import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.lifecycle.Lifecycle;
+import dev.lastcall.platform.lifecycle.LifecycleState;
 import dev.lastcall.platform.lifecycle.Seconds;
 import dev.lastcall.platform.lifecycle.StartAborted;
 import dev.lastcall.platform.lifecycle.StartFailure;
@@ -72,13 +73,17 @@ public final class ServiceRunner {
             log.error("start failed: {}", oneLine(e));
             shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
         }
-        startAdminAfterTakeover(shutdown);
         if (predecessor.isPresent() && !predecessor.get().readyAndAwaitTakeover()) {
             // it stopped (or died) meanwhile: the service is not this process's to serve
             log.error("handover: the predecessor went away without handing over; stopping");
             shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
         }
         startAdminAfterTakeover(shutdown);
+        if (shutdown.stopRequested() || lifecycle.state() != LifecycleState.RUNNING) {
+            // a signal at the instant the start ended: the stop has begun, so never say ready after it
+            shutdown.awaitStop();
+            return;
+        }
         log.info("ready in {}: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
         systemd.ready("ready: http on port %d, admin on port %d".formatted(http.port(), admin.port()));
         shutdown.awaitStop();

@@ -13,17 +13,22 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * Owns the process's end. SIGTERM and SIGINT start the JVM's shutdown, and the single shutdown hook
  * registered here runs the {@link ShutdownSequence} within {@code shutdown.timeout} and halts with
  * its exit status. A second SIGTERM is logged and ignored; a second SIGINT halts at once. A stop
  * still running past its budget gets a thread dump and a halt.
+ *
+ * <p>No signal waits for a log line: a stdout nobody reads (a stalled journal, a full pipe) blocks
+ * every logging thread, so the exit or halt a signal asks for begins before its line is written,
+ * and a halt waits for the log only {@link #LOG_FLUSH_WAIT}.
  */
 public final class ShutdownCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(ShutdownCoordinator.class);
+    /** How long a halt waits for the log to be written before it halts anyway. */
+    static final Duration LOG_FLUSH_WAIT = Duration.ofSeconds(1);
 
     /** The stop the hook runs: {@link ShutdownSequence#run}. */
     @FunctionalInterface
@@ -48,7 +53,7 @@ public final class ShutdownCoordinator {
             @Override
             public void halt(ExitStatus status) {
                 if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-                    context.stop();
+                    awaitAside("log-flush", context::stop, LOG_FLUSH_WAIT);
                 }
                 Runtime.getRuntime().halt(status.code());
             }
@@ -72,11 +77,18 @@ public final class ShutdownCoordinator {
         this.process = process;
     }
 
-    /** Installs the signal handlers and the one shutdown hook. Call before anything starts. */
+    /**
+     * Registers the one shutdown hook, then takes SIGTERM and SIGINT over from {@link Signals}
+     * (installing them if {@code main} did not). Call before anything starts.
+     */
     public void install() {
-        Signal.handle(new Signal("TERM"), signal -> onSignal(signal.getName()));
-        Signal.handle(new Signal("INT"), signal -> onSignal(signal.getName()));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(this::runHook));
+        Signals.deliverTo(this::onSignal);
+    }
+
+    /** Whether a signal or a failed start has asked the process to end. */
+    public boolean stopRequested() {
+        return requestedBy.get() != null;
     }
 
     /** Ends the process after a failed start: stops what started, then exits with {@code status}. */
@@ -108,12 +120,12 @@ public final class ShutdownCoordinator {
     void onSignal(String signal) {
         String name = "SIG" + signal;
         if (requestedBy.compareAndSet(null, name)) {
-            log.info("{} received: stopping", name);
+            logAside(() -> log.info("{} received: stopping", name));
             process.exit(ExitStatus.OK);
             return;
         }
         if ("INT".equals(signal)) {
-            log.warn("{} received again during the stop: halting now", name);
+            logAside(() -> log.warn("{} received again during the stop: halting now", name));
             process.halt(ExitStatus.INTERRUPTED);
             return;
         }
@@ -140,9 +152,23 @@ public final class ShutdownCoordinator {
             } catch (InterruptedException e) {
                 return;
             }
-            log.error("stop still running {} after it began, past shutdown.timeout: halting. Threads:\n{}",
-                    Seconds.of(after), ThreadDump.ofAllThreads());
+            awaitAside("hang-report", () -> log.error("stop still running {} after it began, past shutdown.timeout: "
+                    + "halting. Threads:\n{}", Seconds.of(after), ThreadDump.ofAllThreads()), LOG_FLUSH_WAIT);
             process.halt(ExitStatus.STOP_HUNG);
         });
+    }
+
+    /** Writes a log line on a thread of its own, so that a blocked stdout cannot hold up the caller. */
+    private static void logAside(Runnable line) {
+        Thread.ofPlatform().name("signal-log").daemon().start(line);
+    }
+
+    /** Runs {@code work} on a thread of its own and waits for it at most {@code wait}. */
+    private static void awaitAside(String name, Runnable work, Duration wait) {
+        try {
+            Thread.ofPlatform().name(name).daemon().start(work).join(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

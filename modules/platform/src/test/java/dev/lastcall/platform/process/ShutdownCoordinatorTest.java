@@ -3,6 +3,9 @@ package dev.lastcall.platform.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.lifecycle.StopBudget;
@@ -12,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The exit-status and second-signal rules of the one shutdown path, without ending this JVM: the
@@ -138,6 +142,64 @@ class ShutdownCoordinatorTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> process.calls.contains("halt 5"));
         assertThat(process.calls).containsExactly("halt 5");
         hook.interrupt();
+    }
+
+    @Test
+    void aSignalBeginsTheStopEvenWhileItsLogLineCannotBeWritten() {
+        ShutdownCoordinator coordinator = new ShutdownCoordinator((deadline, start) -> ExitStatus.OK, BUDGET, process);
+
+        try (BlockedLog blocked = BlockedLog.on(ShutdownCoordinator.class)) {
+            Thread.ofPlatform().daemon().start(() -> coordinator.onSignal("TERM"));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> process.calls.contains("exit 0"));
+        }
+    }
+
+    @Test
+    void aStopWhoseLogIsBlockedIsStillHaltedPastTheBudget() {
+        StopBudget tiny = new StopBudget(Duration.ofMillis(200), Duration.ZERO, Duration.ofMillis(100),
+                Duration.ofMillis(100), Duration.ofMillis(100));
+        ShutdownCoordinator coordinator = new ShutdownCoordinator((deadline, start) -> ExitStatus.OK, tiny, process);
+
+        try (BlockedLog blocked = BlockedLog.on(ShutdownCoordinator.class)) {
+            Thread.ofPlatform().daemon().start(coordinator::runHook);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> process.calls.contains("halt 5"));
+        }
+    }
+
+    /** An appender that never returns until closed, as a stdout nobody reads: every logging thread blocks in it. */
+    private static final class BlockedLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final Logger logger;
+
+        private BlockedLog(Logger logger) {
+            this.logger = logger;
+        }
+
+        static BlockedLog on(Class<?> type) {
+            Logger logger = (Logger) LoggerFactory.getLogger(type);
+            BlockedLog appender = new BlockedLog(logger);
+            appender.setContext(logger.getLoggerContext());
+            appender.start();
+            logger.addAppender(appender);
+            return appender;
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(this);
+            released.countDown();
+        }
     }
 
     private static boolean awaitsStop(ShutdownCoordinator coordinator) throws InterruptedException {
