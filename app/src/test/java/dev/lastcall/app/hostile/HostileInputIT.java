@@ -11,12 +11,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
@@ -82,6 +85,7 @@ class HostileInputIT {
 
     private List<String> run(List<HostileCase> cases, ServiceProcess service) throws Exception {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> answers = new ConcurrentSkipListMap<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS)) {
             List<Future<?>> running = new ArrayList<>();
             for (HostileCase hostile : cases) {
@@ -89,6 +93,7 @@ class HostileInputIT {
                     int port = hostile.port() == HostileCase.Port.API ? service.httpPort() : service.adminPort();
                     try {
                         Wire.Outcome outcome = Wire.exchange(port, hostile);
+                        answers.put(hostile.name(), describe(outcome));
                         failures.addAll(check(hostile, outcome).stream().map(f -> hostile.name() + ": " + f).toList());
                     } catch (IOException | RuntimeException e) {
                         failures.add(hostile.name() + ": " + e);
@@ -100,6 +105,9 @@ class HostileInputIT {
                 future.get();
             }
         }
+        // every case's answer, for a reader who wants to see what the service says to each
+        Files.write(Path.of("target", "hostile-input-answers.txt"),
+                answers.entrySet().stream().map(e -> e.getKey() + "\t" + e.getValue()).toList());
         return failures;
     }
 
