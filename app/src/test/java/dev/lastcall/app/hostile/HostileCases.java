@@ -411,7 +411,7 @@ final class HostileCases {
                 "2 \r\n{}\r\n0\r\n\r\n", "2\n{}\n0\n\n")) {
             add(HostileCase.named("chunked body " + abbreviate(chunks)).request("POST", ACCOUNTS).noContentLength()
                     .header("Content-Type: application/json").header("Transfer-Encoding: chunked")
-                    .body(chunks.getBytes(StandardCharsets.ISO_8859_1)));
+                    .body(chunks.getBytes(StandardCharsets.ISO_8859_1)).expect(400, "invalid_request"));
         }
         add(HostileCase.named("Transfer-Encoding gzip").request("POST", ACCOUNTS).noContentLength()
                 .header("Content-Type: application/json").header("Transfer-Encoding: gzip").body("{}".getBytes(StandardCharsets.UTF_8)));
@@ -458,16 +458,17 @@ final class HostileCases {
         for (Map.Entry<String, String> head : heads.entrySet()) {
             n++;
             String request = "POST /v1/accounts/alice/transfers HTTP/1.1\r\nHost: 127.0.0.1\r\n" + HostileCase.AUTHORIZATION + "\r\n";
-            add(HostileCase.named("smuggling: " + head.getKey()).raw(request + head.getValue() + hiddenWrite("smuggled-" + n)));
+            add(HostileCase.named("smuggling: " + head.getKey()).raw(request + head.getValue() + hiddenWrite("smuggled-" + n))
+                    .expect(400, "invalid_request"));
         }
         // RFC 9112 §2.2 lets a server read a bare LF as a line's end, as Jetty does: no disagreement, no smuggling
         add(HostileCase.named("request with bare LF line ends").raw("POST " + ALICES_TRANSFERS + " HTTP/1.1\nHost: 127.0.0.1\n"
                 + HostileCase.AUTHORIZATION + "\nContent-Length: 0\nConnection: close\n\n").expect(405, "method_not_allowed"));
         add(HostileCase.named("smuggling: GET with a body hiding a write").raw("GET " + ALICE + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + HostileCase.AUTHORIZATION + "\r\nContent-Length: " + hidden.length() + "\r\n\r\n" + hidden));
+                + HostileCase.AUTHORIZATION + "\r\nContent-Length: " + hidden.length() + "\r\n\r\n" + hidden).expectAny(200));
         add(HostileCase.named("smuggling: CRLF injected through an encoded target").raw("GET " + ALICE
                 + "%0d%0aContent-Length:%200%0d%0a%0d%0a HTTP/1.1\r\nHost: 127.0.0.1\r\n" + HostileCase.AUTHORIZATION
-                + "\r\nConnection: close\r\n\r\n"));
+                + "\r\nConnection: close\r\n\r\n").expect(400, "invalid_request"));
     }
 
     /** A request that would open an account if it were ever read as a request of its own. */
@@ -520,7 +521,7 @@ final class HostileCases {
                         .header("Authorization: " + value).expectAny(400, 401));
             }
             add(HostileCase.named("good then bad Authorization on " + path).request("GET", path)
-                    .header("Authorization: Bearer wrong-token-0123456789").expectAny(200, 401));
+                    .header("Authorization: Bearer wrong-token-0123456789").expect(401, "unauthorized"));
         }
         add(HostileCase.named("no Authorization on a POST with a body").request("POST", ACCOUNTS).unauthorized()
                 .json("{\"code\":\"hostile-noauth\",\"currency\":\"EUR\"}").expect(401, "unauthorized"));

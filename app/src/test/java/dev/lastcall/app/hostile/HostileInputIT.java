@@ -117,6 +117,9 @@ class HostileInputIT {
         if (outcome.timedOut() && outcome.responses().isEmpty()) {
             wrong.add("the server neither answered nor closed the connection");
         }
+        if (outcome.responses().size() > 1) {
+            wrong.add("more than one answer to one request: " + describe(outcome));
+        }
         if (!hostile.expected().isEmpty()) {
             int first = outcome.responses().isEmpty() ? -1 : outcome.responses().getFirst().status();
             if (!hostile.expected().contains(first)) {
