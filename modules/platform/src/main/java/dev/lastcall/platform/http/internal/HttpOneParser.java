@@ -26,6 +26,7 @@ final class HttpOneParser extends HttpParser {
     private static final Pattern VERSION = Pattern.compile("^\\S+ +\\S+ +(\\S*) *\\r?$");
     private static final Pattern WELL_FORMED = Pattern.compile("HTTP/([0-9])\\.([0-9])");
     private static final byte HIGHEST_MINOR = '1';
+    private static final byte[] UNSUPPORTED = "HTTP/0.9".getBytes(StandardCharsets.US_ASCII);
 
     HttpOneParser(RequestHandler handler, int maxHeaderBytes, HttpCompliance compliance) {
         super(handler, maxHeaderBytes, compliance);
@@ -37,6 +38,9 @@ final class HttpOneParser extends HttpParser {
             try {
                 readVersion(buffer);
             } catch (BadMessageException refused) {
+                // Jetty's parser starts a request's clock at its first byte: give it that byte, so the
+                // refusal is timed (access log, metrics) as any other request is
+                super.parseNext(buffer.slice(buffer.position(), 1));
                 BufferUtil.clear(buffer);
                 badMessage(refused);
                 return false;
@@ -67,11 +71,15 @@ final class HttpOneParser extends HttpParser {
         if (!parts.matches()) {
             throw new BadMessageException(HttpStatus.BAD_REQUEST_400, "malformed HTTP version in the request line");
         }
-        if (!parts.group(1).equals("1")) {
-            throw new BadMessageException(HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505, "HTTP version not supported");
+        if (buffer.isReadOnly()) {
+            return;
         }
-        if (parts.group(2).charAt(0) > HIGHEST_MINOR && !buffer.isReadOnly()) {
-            buffer.put(start + version.end(1) - 1, HIGHEST_MINOR);
+        int versionAt = start + version.start(1);
+        if (!parts.group(1).equals("1")) {
+            // a version Jetty's own parser refuses with 505, written over this one (both are HTTP/d.d)
+            buffer.put(versionAt, UNSUPPORTED);
+        } else if (parts.group(2).charAt(0) > HIGHEST_MINOR) {
+            buffer.put(versionAt + UNSUPPORTED.length - 1, HIGHEST_MINOR);
         }
     }
 }
