@@ -343,6 +343,8 @@ final class HostileCases {
         }
         add(HostileCase.named("POST over HTTP/1.2 is served as 1.1 and refused on its merits").request("POST", ACCOUNTS)
                 .version("HTTP/1.2").json(REFUSED_BUT_WELL_FORMED.get(ACCOUNTS)).expect(409, "account_exists"));
+        add(HostileCase.named("a control character for a method and a malformed version").raw("\u0001ET " + ALICE + " HTTX/1.1\r\n\r\n")
+                .expect(400, "invalid_request"));
         add(HostileCase.named("request line without a version").raw("GET " + ALICE + "\r\n\r\n").expectAny(400, 505));
         add(HostileCase.named("PRI * HTTP/2.0 preface").raw("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").expectAny(400, 505));
     }
@@ -495,7 +497,7 @@ final class HostileCases {
     private void slowClients() {
         add(HostileCase.named("slowloris: headers stall past the idle timeout")
                 .raw("GET " + ALICE + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: ")
-                .thenAfter(Duration.ofSeconds(3), "b\r\n\r\n")); // Jetty closes the connection, with no answer
+                .thenAfter(Duration.ofSeconds(6), "b\r\n\r\n")); // Jetty closes the connection, with no answer
         String body = "{\"code\":\"hostile-slow\",\"currency\":\"EUR\"}";
         add(HostileCase.named("stalled body past the idle timeout").request("POST", ACCOUNTS).noContentLength()
                 .header("Content-Type: application/json").header("Content-Length: " + body.length())

@@ -23,7 +23,7 @@ import java.util.Map;
 final class Wire {
 
     /** Longer than the service's {@code http.idleTimeout}, so a stalled case sees the server's answer. */
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(8);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(12);
 
     /** A response as it came over the wire; header names in lower case, the first of repeated ones kept. */
     record Response(int status, Map<String, String> headers, String body) {

@@ -42,7 +42,9 @@ final class HttpOneParser extends HttpParser {
                 // refusal is timed (access log, metrics) as any other request is
                 super.parseNext(buffer.slice(buffer.position(), 1));
                 BufferUtil.clear(buffer);
-                badMessage(refused);
+                if (!isClose() && !isClosed()) { // that byte alone may be one Jetty refuses itself
+                    badMessage(refused);
+                }
                 return false;
             }
         }
