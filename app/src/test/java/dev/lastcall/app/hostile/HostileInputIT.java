@@ -63,6 +63,8 @@ class HostileInputIT {
                     .env("LASTCALL_API_TOKENS", HostileCase.TOKEN)
                     .env("LASTCALL_HTTP_IDLE_TIMEOUT", IDLE_TIMEOUT.toSeconds() + "s")
                     .env("LASTCALL_HTTP_ACCESS_LOG", "false")
+                    // admission control is not under test here: a loaded machine must not turn a case into 503 overloaded
+                    .env("LASTCALL_HTTP_QUEUE_TIMEOUT", "30s")
                     .start().awaitReady()) {
                 openTheBooks(service);
                 Books before = Books.read(jdbcUrl);
