@@ -21,6 +21,7 @@ import java.util.Set;
 final class OutboundUrls {
 
     static final int MAX_LENGTH = 2048;
+    private static final int MAX_PORT = 65535;
     private static final Set<String> SCHEMES = Set.of("http", "https");
 
     private final boolean allowPrivateNetworks;
@@ -89,6 +90,12 @@ final class OutboundUrls {
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw invalid("the URL has no valid host");
+        }
+        if (Ipv4Notation.isNonCanonical(uri.getHost())) {
+            throw invalid("an IPv4 host must be written as four decimal numbers without leading zeros, e.g. 203.0.113.7");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
+            throw invalid("the port must be from 1 to %d".formatted(MAX_PORT));
         }
         if (uri.getRawUserInfo() != null) {
             throw invalid("the URL must not contain credentials");

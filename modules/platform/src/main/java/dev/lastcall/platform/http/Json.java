@@ -11,7 +11,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /** Reads request bodies strictly and writes JSON and problem responses. */
@@ -33,14 +38,18 @@ public final class Json {
     /**
      * Binds the request body to {@code type}.
      *
-     * @throws ProblemException 415 for a body that is not JSON, 413 for one over the limit, 400
+     * @throws ProblemException 415 for a body that is not JSON or is content-encoded, 413 for one over the limit, 400
      *     naming the field for anything malformed, unknown or of the wrong type
      */
     public <T> T read(HttpServletRequest request, Class<T> type) {
-        String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        // Not request.getContentType(): Jetty throws on a charset the JVM does not know.
+        JsonMediaType.refusal(Collections.list(request.getHeaders("Content-Type"))).ifPresent(detail -> {
+            throw new ProblemException(415, "unsupported_media_type", "Unsupported Media Type", detail);
+        });
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
             throw new ProblemException(415, "unsupported_media_type", "Unsupported Media Type",
-                    "the request body must be application/json");
+                    "the request body must not be encoded (Content-Encoding); send it as plain application/json");
         }
         if (request.getContentLengthLong() > maxRequestBody) {
             throw payloadTooLarge();
@@ -53,7 +62,7 @@ public final class Json {
             if (bytes.length == 0) {
                 throw ProblemException.badRequest("the request body is empty; expected a JSON object");
             }
-            T value = mapper.readValue(bytes, type);
+            T value = mapper.readValue(utf8(bytes), type);
             if (value == null) {
                 throw ProblemException.badRequest("expected a JSON object, got null");
             }
@@ -87,13 +96,32 @@ public final class Json {
                 "the request body exceeds %d bytes".formatted(maxRequestBody));
     }
 
-    private static ProblemException bodyUnreadable(IOException e) {
-        // Jetty reports a body over its size limit as an IOException caused by a 413 BadMessageException.
-        String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
-        if (message.contains("413")) {
-            return new ProblemException(413, "payload_too_large", "Content Too Large", "the request body is too large");
+    /** RFC 8259 §8.1: JSON is UTF-8. A byte order mark is ignored, as the RFC allows. */
+    private static String utf8(byte[] bytes) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        } catch (CharacterCodingException e) {
+            throw ProblemException.badRequest("the request body is not valid UTF-8");
         }
-        return ProblemException.badRequest("the request body could not be read: " + e.getMessage());
+    }
+
+    /** Says why the body could not be read without naming an exception: a client sees no Java. */
+    private static ProblemException bodyUnreadable(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return new ProblemException(408, "request_timeout", "Request Timeout",
+                        "the request body stalled for longer than the server waits (http.idleTimeout)");
+            }
+            // Jetty reports a body over its size limit as an IOException caused by a 413 BadMessageException.
+            if (String.valueOf(cause.getMessage()).contains("413")) {
+                return new ProblemException(413, "payload_too_large", "Content Too Large", "the request body is too large");
+            }
+        }
+        return ProblemException.badRequest("the request body could not be read: it ended early or its framing is malformed");
     }
 
     /** Says what is wrong with a body in terms of its fields, never Java types or stack traces. */

@@ -16,7 +16,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -79,7 +78,7 @@ public final class AdminServer implements Managed {
         jetty.setErrorHandler(new ProblemErrorHandler(mapper, new ConnectionClosing()));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        ServerConnector listener = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        ServerConnector listener = new ServerConnector(jetty, 1, 1, new HttpOneConnectionFactory(http));
         listener.setName("admin");
         if (listenerSource.inherited()) {
             inheritedPort = listenerSource.port();

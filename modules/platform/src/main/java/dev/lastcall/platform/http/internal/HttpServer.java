@@ -35,7 +35,6 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
@@ -138,7 +137,7 @@ public final class HttpServer implements Managed {
         // No acceptor thread: one selector accepts, so the listener can close between two accepts
         // (see closeBetweenAccepts); a blocking acceptor, interrupted by Jetty's shutdown just as it
         // accepts, would leave that connection unanswered.
-        ServerConnector listener = new ServerConnector(jetty, 0, 1, new HttpConnectionFactory(http));
+        ServerConnector listener = new ServerConnector(jetty, 0, 1, new HttpOneConnectionFactory(http));
         accepted.watch(listener);
         listener.setName("public");
         listener.setIdleTimeout(settings.idleTimeout().toMillis());
@@ -169,6 +168,7 @@ public final class HttpServer implements Managed {
         for (Route route : routes) {
             context.addServlet(new ServletHolder(route.servlet()), route.pathSpec());
         }
+        context.addServlet(new ServletHolder(new NoRouteServlet()), "/");
         SizeLimitHandler sizeLimit = new SizeLimitHandler(settings.maxRequestBody(), -1);
         sizeLimit.setHandler(context);
         connectionClosing.setHandler(sizeLimit);

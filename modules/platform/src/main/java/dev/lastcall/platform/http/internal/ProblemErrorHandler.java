@@ -5,6 +5,7 @@ import dev.lastcall.platform.http.Problem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -21,6 +22,9 @@ import org.jspecify.annotations.Nullable;
 final class ProblemErrorHandler extends ErrorHandler {
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    /** Jetty's messages sometimes carry an exception's; a client never sees Java. */
+    private static final Pattern NAMES_JAVA = Pattern.compile(
+            "\\b(java|javax|jakarta|org\\.eclipse|com\\.fasterxml|dev\\.lastcall)\\.[a-z]|Exception|\\tat ");
 
     private final ObjectMapper mapper;
     private final ConnectionClosing connectionClosing;
@@ -60,19 +64,27 @@ final class ProblemErrorHandler extends ErrorHandler {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 408 -> "request_timeout";
+            case 411 -> "length_required";
             case 413 -> "payload_too_large";
             case 414 -> "uri_too_long";
             case 415 -> "unsupported_media_type";
+            case 417 -> "expectation_failed";
+            case 426 -> "upgrade_required";
             case 431 -> "headers_too_large";
+            case 500 -> "internal_error";
             case 501 -> "not_implemented";
             case 503 -> "service_unavailable";
-            default -> status >= 500 ? "internal_error" : "http_" + status;
+            case 505 -> "http_version_not_supported";
+            default -> "http_" + status;
         };
         String detail = switch (status) {
             case 404 -> "no resource at this path";
             case 405 -> "this method is not allowed here";
+            case 408 -> "the request did not arrive in time";
             case 503 -> "the server is stopping; retry shortly";
-            default -> status >= 500 || message == null || message.isBlank() ? null : message;
+            case 505 -> "this server speaks HTTP/1.0 and HTTP/1.1";
+            default -> status >= 500 || message == null || message.isBlank() || NAMES_JAVA.matcher(message).find()
+                    ? null : message;
         };
         return Problem.of(status, code, title, detail);
     }

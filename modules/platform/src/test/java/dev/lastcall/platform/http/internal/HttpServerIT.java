@@ -154,6 +154,69 @@ class HttpServerIT {
             assertProblem(response, 415, "unsupported_media_type");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"application/json; charset=bogus", "application/json; charset=@@@", "application/json; charset=utf-16"})
+        void aCharsetOtherThanUtf8Is415ProblemNot500(String contentType) throws Exception {
+            HttpResponse<String> response = post(service, "/echo", contentType, "{\"amount\": 1, \"currency\": \"EUR\"}");
+
+            assertProblem(response, 415, "unsupported_media_type");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"TRACE", "TRACK", "FOO"})
+        void anyMethodWhereNoRouteIsIs404AndNothingIsEchoed(String method) throws Exception {
+            try (RawHttp connection = RawHttp.open(service.httpPort())) {
+                RawHttp.Response response = connection.send(method
+                        + " / HTTP/1.1\r\nHost: test\r\nCookie: session=secret\r\nConnection: close\r\n\r\n").read();
+
+                assertProblem(response.status(), response.header("content-type"), response.body(), 404, "not_found");
+                assertThat(response.body()).doesNotContain("session=secret");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"HTTP/1.0", "HTTP/1.1", "HTTP/1.2", "HTTP/1.9"})
+        void http1MinorVersionsAreServed(String version) throws Exception {
+            try (RawHttp connection = RawHttp.open(service.httpPort())) {
+                RawHttp.Response response = connection.send("GET /hello " + version + "\r\nHost: test\r\nConnection: close\r\n\r\n").read();
+
+                assertThat(response.status()).isEqualTo(200);
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"HTTP/0.9", "HTTP/2.0", "HTTP/3.0"})
+        void otherVersionsAre505WithTheirOwnCode(String version) throws Exception {
+            try (RawHttp connection = RawHttp.open(service.httpPort())) {
+                RawHttp.Response response = connection.send("GET /hello " + version + "\r\nHost: test\r\n\r\n").read();
+
+                assertProblem(response.status(), response.header("content-type"), response.body(), 505, "http_version_not_supported");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"HTTX/1.1", "HTTP/1", "http/1.1", "HTTP/1.1.1", "HTTP/11"})
+        void aMalformedVersionIs400Problem(String version) throws Exception {
+            try (RawHttp connection = RawHttp.open(service.httpPort())) {
+                RawHttp.Response response = connection.send("GET /hello " + version + "\r\nHost: test\r\n\r\n").read();
+
+                assertProblem(response.status(), response.header("content-type"), response.body(), 400, "invalid_request");
+            }
+        }
+
+        @Test
+        void aBodyThatStallsIs408ProblemThatNamesNoJava() throws Exception {
+            try (RunningService impatient = RunningService.start(Map.of("LASTCALL_HTTP_IDLE_TIMEOUT", "1s"));
+                    RawHttp connection = RawHttp.open(impatient.httpPort())) {
+                RawHttp.Response response = connection.send("POST /echo HTTP/1.1\r\nHost: test\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"amount\":").read();
+
+                JsonNode problem = assertProblem(response.status(), response.header("content-type"), response.body(), 408,
+                        "request_timeout");
+                assertThat(problem.path("detail").asText()).doesNotContain("java", "Exception");
+            }
+        }
+
         @Test
         void aBodyThatBindsLooselyIs400ProblemNamingTheField() throws Exception {
             HttpResponse<String> response = post(service, "/echo", "application/json",
