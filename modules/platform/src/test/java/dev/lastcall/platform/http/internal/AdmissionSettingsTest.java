@@ -15,7 +15,7 @@ class AdmissionSettingsTest {
     @Test
     void shipsATurnPerPoolConnectionAQueueOfAHundredAndHalfASecondToWait() {
         assertThat(AdmissionSettings.from(Settings.load(Optional.empty(), Map.of())))
-                .isEqualTo(new AdmissionSettings(10, 100, Duration.ofMillis(500)));
+                .isEqualTo(new AdmissionSettings(10, 100, Duration.ofSeconds(5)));
     }
 
     @Test
