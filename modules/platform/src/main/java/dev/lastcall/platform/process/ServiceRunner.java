@@ -1,5 +1,6 @@
 package dev.lastcall.platform.process;
 
+import dev.lastcall.platform.database.internal.DatabaseAvailability;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.lifecycle.ExitStatus;
@@ -30,10 +31,12 @@ public final class ServiceRunner {
     private final AdminServer admin;
     private final HttpServer http;
     private final SystemdNotifications systemd;
+    private final DatabaseAvailability database;
 
     @Inject
     ServiceRunner(Lifecycle lifecycle, ShutdownSequence sequence, StopBudget budget, AdminServer admin, HttpServer http,
-            SystemdNotifications systemd) {
+            SystemdNotifications systemd, DatabaseAvailability database) {
+        this.database = database;
         this.lifecycle = lifecycle;
         this.sequence = sequence;
         this.budget = budget;
@@ -59,7 +62,10 @@ public final class ServiceRunner {
             shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
         }
         log.info("ready in {}: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
-        systemd.ready("ready: http on port %d, admin on port %d".formatted(http.port(), admin.port()));
+        String ready = "ready: http on port %d, admin on port %d".formatted(http.port(), admin.port());
+        systemd.ready(ready);
+        database.addListener(outage -> systemd.status(outage.map(o -> o.describe() + "; refusing work that needs it").orElse(ready)));
+        database.outage().ifPresent(outage -> systemd.status(outage.describe() + "; refusing work that needs it"));
         shutdown.awaitStop();
     }
 

@@ -76,6 +76,13 @@ public final class SystemdNotifications implements LifecycleListener {
         notifier.ready(status);
     }
 
+    /** {@code STATUS=}: what the running service wants to say, e.g. that its database is unreachable; ignored outside RUNNING. */
+    public void status(String status) {
+        if (lifecycle.state() == LifecycleState.RUNNING) {
+            notifier.status(status);
+        }
+    }
+
     /** {@code STOPPING=1}: the stop has begun; from now on, its progress is reported. */
     public void stopping() {
         notifier.stopping("stopping");
