@@ -111,6 +111,8 @@ class DatabaseFaultsIT {
         int status = service.awaitExit(Duration.ofSeconds(60));
         long stopped = System.nanoTime() - begin;
         System.out.printf("outage figures (process): SIGTERM to exit during the outage %.0f ms%n", stopped / 1e6);
+        service.output().lines().filter(l -> l.contains("SIGTERM") || l.contains("stopped in") || l.contains("pool closed"))
+                .forEach(System.out::println);
         assertThat(status).as(service.output()).isZero();
         assertThat(Duration.ofNanos(stopped)).as("no connect timeout waited").isLessThan(Duration.ofSeconds(10));
         assertThat(service.output().lines().filter(l -> l.contains("job") && l.contains("WARN"))).isEmpty();
