@@ -64,8 +64,10 @@ public final class ServiceRunner {
         log.info("ready in {}: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
         String ready = "ready: http on port %d, admin on port %d".formatted(http.port(), admin.port());
         systemd.ready(ready);
-        database.addListener(outage -> systemd.status(outage.map(o -> o.describe() + "; refusing work that needs it").orElse(ready)));
-        database.outage().ifPresent(outage -> systemd.status(outage.describe() + "; refusing work that needs it"));
+        DatabaseAvailability.Listener status = outage -> systemd.status(
+                outage.map(o -> o.describe() + "; refusing work that needs it").orElse(ready));
+        database.addListener(status);
+        status.changed(database.outage());
         shutdown.awaitStop();
     }
 
