@@ -13,6 +13,7 @@ import dev.lastcall.platform.systemd.SystemdNotifications;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,10 @@ public final class ServiceRunner {
         DatabaseAvailability.Listener status = outage -> systemd.status(
                 outage.map(o -> o.describe() + "; refusing work that needs it").orElse(ready));
         database.addListener(status);
-        status.changed(database.outage());
+        Optional<DatabaseAvailability.Outage> already = database.outage();
+        if (already.isPresent()) {
+            status.changed(already);
+        }
         shutdown.awaitStop();
     }
 
