@@ -22,7 +22,9 @@ import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -44,6 +46,11 @@ public final class Database implements Managed {
     private static final String MIGRATIONS = "classpath:db/migration";
     /** The probe's connect, login and socket timeouts: the driver counts them in whole seconds. */
     private static final int PROBE_TIMEOUT_SECONDS = 1;
+    /**
+     * pgjdbc's {@code prepareThreshold} for a pooler in transaction mode: a statement prepared on the
+     * server under a name lives on one server connection, and the next transaction may get another.
+     */
+    private static final int UNNAMED_STATEMENTS_ONLY = 0;
 
     private final DatabaseSettings settings;
     private final PooledTransactions transactions;
@@ -153,9 +160,10 @@ public final class Database implements Managed {
 
     /**
      * Connections of the driver's own, for the pool to open, for Flyway (so that migrating needs no
-     * room in the pool: it takes two at once) and for the availability probe.
+     * room in the pool: it takes two at once) and for the availability probe; without server-side
+     * prepared statements behind a pooler in transaction mode.
      */
-    private static PGSimpleDataSource unpooled(String url, String user, String password, String applicationName,
+    private PGSimpleDataSource unpooled(String url, String user, String password, String applicationName,
             int timeoutSeconds) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(url);
@@ -168,6 +176,9 @@ public final class Database implements Managed {
         dataSource.setConnectTimeout(timeoutSeconds);
         dataSource.setLoginTimeout(timeoutSeconds);
         dataSource.setApplicationName(applicationName);
+        if (settings.transactionPooling()) {
+            dataSource.setPrepareThreshold(UNNAMED_STATEMENTS_ONLY);
+        }
         return dataSource;
     }
 
@@ -200,13 +211,16 @@ public final class Database implements Managed {
         long begin = System.nanoTime();
         MigrateResult result;
         try {
-            result = Flyway.configure()
+            FluentConfiguration configuration = Flyway.configure()
                     .dataSource(dataSource)
                     .locations(migrations)
                     .failOnMissingLocations(false)
-                    .validateMigrationNaming(true)
-                    .load()
-                    .migrate();
+                    .validateMigrationNaming(true);
+            // Flyway's default, pinned: its lock is then pg_advisory_xact_lock, which PgBouncer in
+            // transaction mode keeps. A session lock would stay behind on a server connection that
+            // PgBouncer hands to others, and its unlock could run on another one.
+            configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(true);
+            result = configuration.load().migrate();
         } catch (FlywayException e) {
             throw new StartFailure(ExitStatus.START_FAILED,
                     "database migration failed: " + Failures.oneLine(e), e);
