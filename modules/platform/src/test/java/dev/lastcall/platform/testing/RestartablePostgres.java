@@ -76,13 +76,6 @@ public final class RestartablePostgres implements AutoCloseable {
                 "start");
     }
 
-    /** Starts the server unless it runs. */
-    public void ensureRunning() throws IOException, InterruptedException {
-        if (!Files.exists(data.resolve("postmaster.pid"))) {
-            startServer();
-        }
-    }
-
     public void stopServer(Mode mode) throws IOException, InterruptedException {
         run(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "30", "-m", mode.flag(), "stop");
     }

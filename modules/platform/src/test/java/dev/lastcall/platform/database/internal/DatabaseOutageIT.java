@@ -23,9 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,29 +43,16 @@ class DatabaseOutageIT {
     @TempDir
     Path stateDir;
 
-    private static RestartablePostgres postgres;
+    private RestartablePostgres postgres;
     private PooledTransactions transactions;
     private Database database;
     private LogCapture logs;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        assumeThat(RestartablePostgres.installed()).as("PostgreSQL binaries in " + RestartablePostgres.BIN).isTrue();
-        postgres = RestartablePostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
-    /** Each test gets a running server (the last may have left it stopped) and a database component of its own. */
     @BeforeEach
     void start() throws Exception {
-        postgres.ensureRunning();
+        assumeThat(RestartablePostgres.installed()).as("PostgreSQL binaries in " + RestartablePostgres.BIN).isTrue();
+        postgres = RestartablePostgres.start();
         transactions = new PooledTransactions();
         database = new Database(new DatabaseSettings(postgres.jdbcUrl("postgres"), RestartablePostgres.USER, "", 4,
                 CONNECT_TIMEOUT, stateDir), transactions, "classpath:dev/lastcall/platform/database/migrations/none");
@@ -83,6 +68,9 @@ class DatabaseOutageIT {
         }
         if (database != null) {
             database.stop(Deadline.after(Duration.ofSeconds(5)));
+        }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
