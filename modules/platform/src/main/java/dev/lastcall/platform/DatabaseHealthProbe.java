@@ -18,8 +18,11 @@ final class DatabaseHealthProbe implements DatabaseProbe {
     @Override
     public Health.DatabaseHealth check() {
         DatabaseCheck.Result result = check.check();
-        return result.reachable()
-                ? Health.DatabaseHealth.up(result.checkedAt(), result.latency().toMillis())
+        if (result.reachable()) {
+            return Health.DatabaseHealth.up(result.checkedAt(), result.latency().toMillis());
+        }
+        return result.outage()
+                ? Health.DatabaseHealth.unreachable(result.checkedAt(), result.problem())
                 : Health.DatabaseHealth.down(result.checkedAt(), result.problem());
     }
 }

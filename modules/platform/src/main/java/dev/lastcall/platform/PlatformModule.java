@@ -37,6 +37,7 @@ import dev.lastcall.platform.outbox.OutboxMetrics;
 import dev.lastcall.platform.process.LifecycleMetrics;
 import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.scheduling.Jobs;
+import dev.lastcall.platform.scheduling.internal.JobGate;
 import dev.lastcall.platform.scheduling.internal.Scheduler;
 import dev.lastcall.platform.systemd.InheritedSocket;
 import dev.lastcall.platform.systemd.SocketActivation;
@@ -118,6 +119,7 @@ public final class PlatformModule extends AbstractModule {
                 .manage(Phase.WORKERS, Scheduler.class)
                 .manage(Phase.HTTP, HttpServer.class);
         bind(DatabaseProbe.class).to(DatabaseHealthProbe.class);
+        bind(JobGate.class).to(DatabaseJobGate.class);
         bind(ListenerSource.class).toInstance(inheritedSocket
                 .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
                 .orElse(ListenerSource.BIND));

@@ -1,5 +1,6 @@
 package dev.lastcall.platform.process;
 
+import dev.lastcall.platform.database.internal.DatabaseAvailability;
 import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.lifecycle.ExitStatus;
@@ -13,9 +14,9 @@ import dev.lastcall.platform.systemd.SystemdNotifications;
 import dev.lastcall.platform.database.internal.Database;
 import dev.lastcall.platform.systemd.Predecessor;
 import jakarta.inject.Inject;
-import java.util.Optional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +37,14 @@ public final class ServiceRunner {
     private final SystemdNotifications systemd;
     private final HotHandover handover;
     private final Database database;
+    private final DatabaseAvailability availability;
     private final Optional<Predecessor> predecessor = Predecessor.fromEnvironment(System.getenv());
 
     @Inject
     ServiceRunner(Lifecycle lifecycle, ShutdownSequence sequence, StopBudget budget, AdminServer admin, HttpServer http,
-            SystemdNotifications systemd, HotHandover handover, Database database) {
+            SystemdNotifications systemd, HotHandover handover, Database database, DatabaseAvailability availability) {
         this.handover = handover;
+        this.availability = availability;
         this.database = database;
         this.lifecycle = lifecycle;
         this.sequence = sequence;
@@ -85,7 +88,15 @@ public final class ServiceRunner {
             return;
         }
         log.info("ready in {}: http on port {}, admin on port {}", sinceProcessStart(), http.port(), admin.port());
-        systemd.ready("ready: http on port %d, admin on port %d".formatted(http.port(), admin.port()));
+        String ready = "ready: http on port %d, admin on port %d".formatted(http.port(), admin.port());
+        systemd.ready(ready);
+        DatabaseAvailability.Listener status = outage -> systemd.status(
+                outage.map(o -> o.describe() + "; refusing work that needs it").orElse(ready));
+        availability.addListener(status);
+        Optional<DatabaseAvailability.Outage> already = availability.outage();
+        if (already.isPresent()) {
+            status.changed(already);
+        }
         shutdown.awaitStop();
     }
 

@@ -40,6 +40,7 @@ public final class SystemdNotifications implements LifecycleListener {
     private @Nullable ScheduledExecutorService timer;
     private @Nullable ScheduledFuture<?> progress;
     private volatile @Nullable Managed stopping;
+    private volatile boolean stopAnnounced;
     private String statusAtLastTick = "";
 
     @Inject
@@ -76,8 +77,19 @@ public final class SystemdNotifications implements LifecycleListener {
         notifier.ready(status);
     }
 
+    /**
+     * {@code STATUS=}: what the running service wants to say, e.g. that its database is unreachable;
+     * ignored outside RUNNING and once the stop began, whose progress then is the status.
+     */
+    public void status(String status) {
+        if (lifecycle.state() == LifecycleState.RUNNING && !stopAnnounced) {
+            notifier.status(status);
+        }
+    }
+
     /** {@code STOPPING=1}: the stop has begun; from now on, its progress is reported. */
     public void stopping() {
+        stopAnnounced = true;
         notifier.stopping("stopping");
         followStop();
     }

@@ -101,6 +101,34 @@ class SystemdNotificationsTest {
     }
 
     @Test
+    void aStatusIsToldWhileRunningAndNotOnceTheStopBegan() throws Exception {
+        try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
+            Lifecycle lifecycle = new Lifecycle(Map.of(Phase.DATABASE, Set.of(Component.quiet("database"))));
+            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle,
+                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
+
+            notifications.attach();
+            notifications.status("before start");
+            lifecycle.start();
+            notifications.ready("ready");
+            notifications.status("database unreachable since now: refused");
+            notifications.status("ready");
+            notifications.stopping();
+            notifications.status("database unreachable since then: refused");
+            lifecycle.stop(Deadline.after(WAIT));
+
+            assertThat(systemd.drain(QUIET)).containsExactly(
+                    "STATUS=starting",
+                    "READY=1\nSTATUS=ready",
+                    "STATUS=database unreachable since now: refused",
+                    "STATUS=ready",
+                    "STOPPING=1\nSTATUS=stopping",
+                    "STATUS=stopping database",
+                    "STATUS=stopped");
+        }
+    }
+
+    @Test
     void tellsWhyTheStartFailed() {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.HTTP, Set.of(new FailStart())));

@@ -44,6 +44,8 @@ public final class Database implements Managed {
     private static final Duration LONGEST_VALIDATION = Duration.ofSeconds(5);
     private static final String POOL_NAME = "lastcall";
     private static final String MIGRATIONS = "classpath:db/migration";
+    /** The probe's connect, login and socket timeouts: the driver counts them in whole seconds. */
+    private static final int PROBE_TIMEOUT_SECONDS = 1;
     /**
      * pgjdbc's {@code prepareThreshold} for a pooler in transaction mode: a statement prepared on the
      * server under a name lives on one server connection, and the next transaction may get another.
@@ -126,8 +128,9 @@ public final class Database implements Managed {
             }
             HikariDataSource connected = connect(url, user, password);
             pool = connected;
-            migrate(unpooled(url, user, password), migrations);
+            migrate(unpooled(url, user, password, POOL_NAME + "-migrations", timeoutSeconds()), migrations);
             transactions.open(connected);
+            transactions.availability().watch(probe(unpooled(url, user, password, POOL_NAME + "-probe", PROBE_TIMEOUT_SECONDS)));
         } catch (Exception | Error e) {
             closeAfterFailedStart();
             throw e;
@@ -154,13 +157,9 @@ public final class Database implements Managed {
         Duration timeout = settings.connectTimeout();
         HikariConfig config = new HikariConfig();
         config.setPoolName(POOL_NAME);
-        config.setJdbcUrl(url);
-        if (!user.isEmpty()) {
-            config.setUsername(user);
-        }
-        if (!password.isEmpty()) {
-            config.setPassword(password);
-        }
+        PGSimpleDataSource driver = unpooled(url, user, password, POOL_NAME, timeoutSeconds());
+        driver.setTcpKeepAlive(true);
+        config.setDataSource(new WatchedDataSource(driver, transactions.availability()));
         config.setMaximumPoolSize(settings.poolSize());
         config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         // Transactions commits each unit of work itself; autocommit would commit it statement by statement.
@@ -169,14 +168,6 @@ public final class Database implements Managed {
         config.setConnectionTimeout(timeout.toMillis());
         config.setValidationTimeout(Math.min(timeout.toMillis(), LONGEST_VALIDATION.toMillis()));
         config.setInitializationFailTimeout(timeout.toMillis());
-        String timeoutSeconds = String.valueOf(timeoutSeconds());
-        config.addDataSourceProperty("connectTimeout", timeoutSeconds);
-        config.addDataSourceProperty("loginTimeout", timeoutSeconds);
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.addDataSourceProperty("ApplicationName", POOL_NAME);
-        if (settings.transactionPooling()) {
-            config.addDataSourceProperty("prepareThreshold", String.valueOf(UNNAMED_STATEMENTS_ONLY));
-        }
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);
@@ -190,8 +181,13 @@ public final class Database implements Managed {
         return dataSource;
     }
 
-    /** Flyway's own connections, so that migrating needs no room in the pool (it takes two at once). */
-    private DataSource unpooled(String url, String user, String password) {
+    /**
+     * Connections of the driver's own, for the pool to open, for Flyway (so that migrating needs no
+     * room in the pool: it takes two at once) and for the availability probe; without server-side
+     * prepared statements behind a pooler in transaction mode.
+     */
+    private PGSimpleDataSource unpooled(String url, String user, String password, String applicationName,
+            int timeoutSeconds) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(url);
         if (!user.isEmpty()) {
@@ -200,13 +196,25 @@ public final class Database implements Managed {
         if (!password.isEmpty()) {
             dataSource.setPassword(password);
         }
-        dataSource.setConnectTimeout(timeoutSeconds());
-        dataSource.setLoginTimeout(timeoutSeconds());
-        dataSource.setApplicationName(POOL_NAME + "-migrations");
+        dataSource.setConnectTimeout(timeoutSeconds);
+        dataSource.setLoginTimeout(timeoutSeconds);
+        dataSource.setApplicationName(applicationName);
         if (settings.transactionPooling()) {
             dataSource.setPrepareThreshold(UNNAMED_STATEMENTS_ONLY);
         }
         return dataSource;
+    }
+
+    /** One connection of its own, validated: the pool's may all be busy, or dead after a restart. */
+    private static DatabaseAvailability.Probe probe(PGSimpleDataSource dataSource) {
+        dataSource.setSocketTimeout(PROBE_TIMEOUT_SECONDS);
+        return () -> {
+            try (Connection connection = dataSource.getConnection()) {
+                if (!connection.isValid(PROBE_TIMEOUT_SECONDS)) {
+                    throw new SQLException("a new connection did not validate within " + PROBE_TIMEOUT_SECONDS + "s", "08006");
+                }
+            }
+        };
     }
 
     /** The driver counts its timeouts in whole seconds. */
@@ -253,6 +261,7 @@ public final class Database implements Managed {
         try {
             drain = transactions.drain(deadline);
         } finally {
+            transactions.availability().close();
             try {
                 closePool(begin);
             } finally {
@@ -290,6 +299,7 @@ public final class Database implements Managed {
 
     private void closeAfterFailedStart() {
         long begin = System.nanoTime();
+        transactions.availability().close();
         try {
             closePool(begin);
         } catch (RuntimeException e) {

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * asking. However often it is asked, it reaches the database at most once per {@link #FRESH_FOR}
  * (callers in between get the last result) and one check at a time; a caller waits at most
  * {@link #WAIT} for a check under way, then hears that the database did not answer in time, while
- * the check goes on for the next caller.
+ * the check goes on for the next caller. While {@link DatabaseAvailability} knows the database is
+ * unreachable, that is the answer, without asking; a failed check makes it probe.
  */
 @Singleton
 public final class DatabaseCheck {
@@ -34,19 +35,26 @@ public final class DatabaseCheck {
     /**
      * @param latency borrowing and validating the connection, when reachable
      * @param problem why it is not reachable; empty when it is
+     * @param outage whether the service knows the database is unreachable and refuses work that needs
+     *     it, as opposed to one check that failed or was slow
      */
-    public record Result(boolean reachable, Instant checkedAt, Duration latency, String problem) {
+    public record Result(boolean reachable, Instant checkedAt, Duration latency, String problem, boolean outage) {
 
         static Result reachable(Instant checkedAt, Duration latency) {
-            return new Result(true, checkedAt, latency, "");
+            return new Result(true, checkedAt, latency, "", false);
         }
 
         static Result unreachable(Instant checkedAt, String problem) {
-            return new Result(false, checkedAt, Duration.ZERO, problem);
+            return new Result(false, checkedAt, Duration.ZERO, problem, false);
+        }
+
+        static Result outage(DatabaseAvailability.Outage outage) {
+            return new Result(false, outage.since(), Duration.ZERO, outage.describe(), true);
         }
     }
 
     private final Supplier<Optional<DataSource>> pool;
+    private final DatabaseAvailability availability;
     private final Duration freshFor;
     private final Duration wait;
     private @Nullable Result last;
@@ -55,11 +63,17 @@ public final class DatabaseCheck {
 
     @Inject
     DatabaseCheck(PooledTransactions transactions) {
-        this(transactions::pool, FRESH_FOR, WAIT);
+        this(transactions::pool, transactions.availability(), FRESH_FOR, WAIT);
     }
 
     DatabaseCheck(Supplier<Optional<DataSource>> pool, Duration freshFor, Duration wait) {
+        this(pool, new DatabaseAvailability(), freshFor, wait);
+    }
+
+    DatabaseCheck(Supplier<Optional<DataSource>> pool, DatabaseAvailability availability, Duration freshFor,
+            Duration wait) {
         this.pool = pool;
+        this.availability = availability;
         this.freshFor = freshFor;
         this.wait = wait;
     }
@@ -70,6 +84,10 @@ public final class DatabaseCheck {
             // Known without asking the database, so never stale: no cached "up" outlives the drain.
             return Result.unreachable(Instant.now(),
                     "the pool is not open (the database is starting, stopping or not part of this service)");
+        }
+        Optional<DatabaseAvailability.Outage> outage = availability.outage();
+        if (outage.isPresent()) {
+            return Result.outage(outage.get());
         }
         CompletableFuture<Result> check;
         synchronized (this) {
@@ -96,6 +114,9 @@ public final class DatabaseCheck {
     }
 
     private synchronized void finish(CompletableFuture<Result> check, Result result) {
+        if (!result.reachable()) {
+            availability.suspect();
+        }
         last = result;
         lastAtNanos = System.nanoTime();
         running = null;

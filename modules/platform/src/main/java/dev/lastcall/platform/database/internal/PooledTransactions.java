@@ -5,9 +5,11 @@ import dev.lastcall.platform.database.DatabaseUnavailable;
 import dev.lastcall.platform.database.Transactions;
 import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.Seconds;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@link Transactions} over the pool: each unit of work gets one connection and one transaction
  * (READ COMMITTED, as the pool hands connections out), is retried on deadlocks and serialization
  * failures, and is counted while it runs, so that {@link #drain} can wait for it at stop.
+ *
+ * <p>While {@link DatabaseAvailability} says the database is unreachable, work is refused at once;
+ * when it goes down, units waiting for a connection are woken and refused. A connection that
+ * breaks before the commit is replaced once (nothing was committed); one that breaks during the
+ * commit leaves the outcome unknown, and the caller hears exactly that.
  */
 @Singleton
 public final class PooledTransactions implements Transactions {
@@ -34,6 +41,8 @@ public final class PooledTransactions implements Transactions {
     private static final Logger log = LoggerFactory.getLogger(PooledTransactions.class);
 
     static final int MAX_ATTEMPTS = 10;
+    /** Attempts on a fresh connection after one broke before its commit (a restart, a terminated backend). */
+    static final int MAX_RECONNECTS = 1;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
     private static final Duration LONGEST_BACKOFF = Duration.ofMillis(200);
 
@@ -43,6 +52,17 @@ public final class PooledTransactions implements Transactions {
     private static final class Unit {
         @Nullable Connection connection;
         boolean aborted;
+        /** The thread while it waits for a connection from the pool. */
+        @Nullable Thread borrower;
+        /** Woken from that wait because the database went down. */
+        boolean wokenByOutage;
+    }
+
+    /** The connection broke during the commit: the server may or may not have committed. */
+    private static final class CommitOutcomeUnknown extends RuntimeException {
+        CommitOutcomeUnknown(SQLException cause) {
+            super(cause);
+        }
     }
 
     /**
@@ -60,7 +80,25 @@ public final class PooledTransactions implements Transactions {
     private int finishedInDrain;
     private int abortedInDrain;
 
-    PooledTransactions() {}
+    private final DatabaseAvailability availability;
+
+    PooledTransactions() {
+        this(new DatabaseAvailability());
+    }
+
+    @Inject
+    PooledTransactions(DatabaseAvailability availability) {
+        this.availability = availability;
+        availability.addListener(outage -> {
+            if (outage.isPresent()) {
+                wakeBorrowers();
+            }
+        });
+    }
+
+    DatabaseAvailability availability() {
+        return availability;
+    }
 
     /** Units of work running now, retries included. */
     public int openTransactions() {
@@ -127,14 +165,23 @@ public final class PooledTransactions implements Transactions {
     }
 
     private <T> T withRetries(Work<T> work, Unit unit) {
+        int reconnects = 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 T result = once(work, unit);
                 log.debug("transactions: committed on attempt {}", attempt);
                 return result;
+            } catch (CommitOutcomeUnknown unknown) {
+                availability.suspect();
+                log.warn("transactions: the connection broke during the commit, the outcome is unknown: {}",
+                        unknown.getCause().toString());
+                throw DatabaseUnavailable.commitOutcomeUnknown();
             } catch (SQLException | RuntimeException failure) {
                 if (aborted(unit)) {
                     throw new DatabaseUnavailable("the service is stopping: the transaction was rolled back");
+                }
+                if (wokenByOutage(unit)) {
+                    throw unreachable();
                 }
                 Optional<SQLException> sql = SqlStates.sqlCause(failure);
                 if (sql.isEmpty()) {
@@ -153,6 +200,16 @@ public final class PooledTransactions implements Transactions {
                     throw new DatabaseUnavailable("the database is busy; try again");
                 }
                 if (SqlStates.databaseUnavailable(sql.get())) {
+                    availability.suspect();
+                    if (!availability.available()) {
+                        throw unreachable();
+                    }
+                    if (reconnects < MAX_RECONNECTS && !(sql.get() instanceof SQLTransientConnectionException)) {
+                        reconnects++;
+                        log.debug("transactions: connection lost before the commit ({}); once more on a new one",
+                                sql.get().toString());
+                        continue;
+                    }
                     log.warn("transactions: database unavailable: {}", sql.get().toString());
                     throw new DatabaseUnavailable("the database is unavailable");
                 }
@@ -165,7 +222,7 @@ public final class PooledTransactions implements Transactions {
     }
 
     private <T> T once(Work<T> work, Unit unit) throws SQLException {
-        Connection connection = dataSource().getConnection();
+        Connection connection = borrow(unit);
         T result;
         try {
             result = committed(work, unit, connection);
@@ -190,7 +247,7 @@ public final class PooledTransactions implements Transactions {
         attach(unit, connection);
         try {
             T result = work.run(connection);
-            connection.commit();
+            commit(connection);
             return result;
         } catch (Throwable failure) {
             try {
@@ -202,6 +259,75 @@ public final class PooledTransactions implements Transactions {
         } finally {
             detach(unit);
         }
+    }
+
+    private static void commit(Connection connection) throws SQLException {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            // A refusal the server sent (a deferred constraint, a serialization failure) rolled back;
+            // a connection that broke says nothing of what the server did with the COMMIT.
+            if (SqlStates.databaseUnavailable(e)) {
+                throw new CommitOutcomeUnknown(e);
+            }
+            throw e;
+        }
+    }
+
+    /** A connection from the pool; a wait for one ends early, refused, when the database goes down. */
+    private Connection borrow(Unit unit) throws SQLException {
+        DataSource pool = dataSource();
+        lock.lock();
+        try {
+            if (!availability.available()) {
+                throw unreachable();
+            }
+            unit.borrower = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return pool.getConnection();
+        } finally {
+            lock.lock();
+            try {
+                unit.borrower = null;
+                if (unit.wokenByOutage) {
+                    Thread.interrupted();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void wakeBorrowers() {
+        lock.lock();
+        try {
+            for (Unit unit : open) {
+                if (unit.borrower != null) {
+                    unit.wokenByOutage = true;
+                    unit.borrower.interrupt();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean wokenByOutage(Unit unit) {
+        lock.lock();
+        try {
+            return unit.wokenByOutage;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private DatabaseUnavailable unreachable() {
+        return DatabaseUnavailable.unreachable(availability.outage()
+                .map(outage -> outage.describe() + "; retry after Retry-After")
+                .orElse("the database is unreachable; retry after Retry-After"));
     }
 
     /**
@@ -265,7 +391,12 @@ public final class PooledTransactions implements Transactions {
             switch (state) {
                 case NOT_STARTED -> throw new DatabaseUnavailable("the database is not started yet");
                 case CLOSED -> throw new DatabaseUnavailable("the service is stopping");
-                case OPEN -> open.add(unit);
+                case OPEN -> {
+                    if (!availability.available()) {
+                        throw unreachable();
+                    }
+                    open.add(unit);
+                }
             }
             return unit;
         } finally {

@@ -7,10 +7,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the health endpoints say. {@code status}, {@code state} and {@code inFlight} are the
- * lifecycle's, and they alone decide 200 or 503; {@code components} says how each part is doing,
- * each {@code up} or {@code down}.
+ * lifecycle's, and they decide 200 or 503, but for a database the service knows is unreachable,
+ * which makes readiness 503 too; {@code components} says how each part is doing, each {@code up}
+ * or {@code down}.
  *
- * @param status "ready", "starting", "draining", "stopped" or "failed"
+ * @param status "ready", "database_down" (running, but the database is unreachable), "starting",
+ *     "draining", "stopped" or "failed"
  * @param inFlight requests on the public port that have started and not yet completed
  */
 public record Health(String status, LifecycleState state, long inFlight, Components components) {
@@ -29,16 +31,23 @@ public record Health(String status, LifecycleState state, long inFlight, Compone
      *
      * @param latencyMs how long borrowing and validating the connection took, when up
      * @param error why it is down
+     * @param unreachableSince set while the service knows the database is unreachable (it refuses
+     *     work that needs it): readiness is 503 then; a single slow or failed check does not set it
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DatabaseHealth(String status, Instant checkedAt, @Nullable Long latencyMs, @Nullable String error) {
+    public record DatabaseHealth(String status, Instant checkedAt, @Nullable Long latencyMs, @Nullable String error,
+            @Nullable Instant unreachableSince) {
 
         public static DatabaseHealth up(Instant checkedAt, long latencyMs) {
-            return new DatabaseHealth(UP, checkedAt, latencyMs, null);
+            return new DatabaseHealth(UP, checkedAt, latencyMs, null, null);
         }
 
         public static DatabaseHealth down(Instant checkedAt, String error) {
-            return new DatabaseHealth(DOWN, checkedAt, null, error);
+            return new DatabaseHealth(DOWN, checkedAt, null, error, null);
+        }
+
+        public static DatabaseHealth unreachable(Instant since, String error) {
+            return new DatabaseHealth(DOWN, Instant.now(), null, error, since);
         }
     }
 
@@ -48,7 +57,7 @@ public record Health(String status, LifecycleState state, long inFlight, Compone
     static Health of(LifecycleState state, DatabaseHealth database, boolean accepting, long inFlight) {
         String status = switch (state) {
             case NEW, STARTING -> "starting";
-            case RUNNING -> "ready";
+            case RUNNING -> database.unreachableSince() == null ? "ready" : "database_down";
             case STOPPING -> "draining";
             case STOPPED -> "stopped";
             case FAILED -> "failed";
@@ -68,8 +77,8 @@ public record Health(String status, LifecycleState state, long inFlight, Compone
         return state != LifecycleState.FAILED;
     }
 
-    /** Ready while the lifecycle is {@code RUNNING}; a database that is down does not change it (see README). */
+    /** Ready while the lifecycle is {@code RUNNING} and the database is not known to be unreachable. */
     public boolean ready() {
-        return state == LifecycleState.RUNNING;
+        return state == LifecycleState.RUNNING && components.database().unreachableSince() == null;
     }
 }

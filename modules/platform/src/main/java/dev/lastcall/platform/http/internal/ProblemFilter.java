@@ -40,7 +40,7 @@ final class ProblemFilter extends HttpFilter {
         } catch (ProblemException problem) {
             answer(request, response, problem);
         } catch (DatabaseUnavailable unavailable) {
-            answer(request, response, new ProblemException(Problem.of(503, "service_unavailable", "Service Unavailable",
+            answer(request, response, new ProblemException(Problem.of(503, unavailable.code(), unavailable.title(),
                     unavailable.getMessage()), unavailable.retryAfter()));
         } catch (RuntimeException e) {
             if (e instanceof HttpException http) {

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * Runs every registered job on its own thread at its fixed delay; a job never overlaps itself. A
  * failing run is logged with the job's name and the job runs again at its next tick.
  *
+ * <p>While the {@link JobGate} is closed (the database is unreachable), ticks pass without a run,
+ * and a run that fails for that reason is logged at DEBUG only: the outage is logged once, elsewhere.
+ *
  * <p>Stop: no new run starts; a run in progress gets until the deadline to finish, then its
  * thread is interrupted, and one that still does not end is left behind.
  *
@@ -42,17 +45,23 @@ public final class Scheduler implements Managed {
 
     private final Set<ScheduledJob> jobs;
     private final MeterRegistry registry;
+    private final JobGate gate;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private List<Worker> workers = List.of();
 
     @Inject
-    Scheduler(Set<ScheduledJob> jobs, MeterRegistry registry) {
+    Scheduler(Set<ScheduledJob> jobs, MeterRegistry registry, JobGate gate) {
         this.jobs = jobs;
         this.registry = registry;
+        this.gate = gate;
     }
 
     Scheduler(Set<ScheduledJob> jobs) {
-        this(jobs, new SimpleMeterRegistry());
+        this(jobs, JobGate.ALWAYS_OPEN);
+    }
+
+    Scheduler(Set<ScheduledJob> jobs, JobGate gate) {
+        this(jobs, new SimpleMeterRegistry(), gate);
     }
 
     @Override
@@ -149,7 +158,9 @@ public final class Scheduler implements Managed {
         private void loop() {
             try {
                 while (!stopping.await(job.schedule().nextDelay().toNanos(), TimeUnit.NANOSECONDS)) {
-                    runOnce();
+                    if (gate.open()) {
+                        runOnce();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -174,6 +185,8 @@ public final class Scheduler implements Managed {
                     outcome = Outcome.INTERRUPTED;
                     log.warn("job {}: run interrupted after {}ms ({}); its work will be redone", job.name(),
                             (System.nanoTime() - begin) / 1_000_000, e.toString());
+                } else if (gate.explains(e)) {
+                    log.debug("job {}: run failed, the database being unavailable: {}", job.name(), e.toString());
                 } else {
                     log.warn("job {}: run failed; retrying at the next tick", job.name(), e);
                 }

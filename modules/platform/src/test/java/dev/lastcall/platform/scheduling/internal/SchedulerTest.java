@@ -92,6 +92,49 @@ class SchedulerTest {
     }
 
     @Test
+    void noRunStartsWhileTheGateIsClosedAndRunsResumeWhenItOpens() {
+        AtomicBoolean open = new AtomicBoolean(false);
+        OverlapDetector job = new OverlapDetector();
+        scheduler = new Scheduler(Set.of(new ScheduledJob("gated", OFTEN, job)), open::get);
+        scheduler.start();
+
+        sleepQuietly(Duration.ofMillis(200));
+        assertThat(job.runs.get()).as("runs while closed").isZero();
+
+        open.set(true);
+        await().until(() -> job.runs.get() >= 3);
+    }
+
+    @Test
+    void aFailureTheGateExplainsIsNotLoggedAsAWarning() {
+        FlakyJob job = new FlakyJob();
+        JobGate explainsEverything = new JobGate() {
+            @Override
+            public boolean open() {
+                return true;
+            }
+
+            @Override
+            public boolean explains(Exception failure) {
+                return true;
+            }
+        };
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Scheduler.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
+                new ch.qos.logback.core.read.ListAppender<>();
+        warnings.start();
+        logger.addAppender(warnings);
+        try {
+            scheduler = new Scheduler(Set.of(new ScheduledJob("explained", OFTEN, job)), explainsEverything);
+            scheduler.start();
+            await().until(() -> job.runs.get() >= 4);
+        } finally {
+            logger.detachAppender(warnings);
+        }
+        assertThat(warnings.list).noneMatch(event -> event.getLevel() == ch.qos.logback.classic.Level.WARN);
+    }
+
+    @Test
     void aJobNeverOverlapsItself() {
         OverlapDetector job = new OverlapDetector();
         start(FIVE_SECONDS, new ScheduledJob("overlap", JobSchedule.every(Duration.ofMillis(1)), job));
