@@ -1,5 +1,6 @@
 package dev.lastcall.platform.database.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.lastcall.platform.database.DatabaseException;
 import dev.lastcall.platform.database.DatabaseUnavailable;
 import dev.lastcall.platform.database.Transactions;
@@ -206,6 +207,7 @@ public final class PooledTransactions implements Transactions {
                     }
                     if (reconnects < MAX_RECONNECTS && !(sql.get() instanceof SQLTransientConnectionException)) {
                         reconnects++;
+                        evictPooledConnections();
                         log.debug("transactions: connection lost before the commit ({}); once more on a new one",
                                 sql.get().toString());
                         continue;
@@ -271,6 +273,17 @@ public final class PooledTransactions implements Transactions {
                 throw new CommitOutcomeUnknown(e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * After a connection broke: what broke it (a restart, a terminated backend, a network cut)
+     * usually broke its idle siblings too, and the pool does not test a connection used in the
+     * last half second, so the retry would meet one of them.
+     */
+    private void evictPooledConnections() {
+        if (dataSource() instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
+            hikari.getHikariPoolMXBean().softEvictConnections();
         }
     }
 
