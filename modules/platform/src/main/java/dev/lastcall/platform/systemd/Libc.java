@@ -45,18 +45,20 @@ final class Libc {
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SENDTO = call("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle DUP2 = call("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCNTL = call("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle GETSOCKOPT = call("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    // One holder class per call, so that a handle is made (which is slow: it spins code) only when
+    // its call is first used; a start without systemd uses none.
+    private static final class Socket { static final MethodHandle CALL = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT)); }
+    private static final class SendTo { static final MethodHandle CALL = call("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class Write { static final MethodHandle CALL = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
+    private static final class Close { static final MethodHandle CALL = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
+    private static final class Dup2 { static final MethodHandle CALL = call("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); }
+    private static final class Fcntl { static final MethodHandle CALL = call("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2)); }
+    private static final class GetSockOpt { static final MethodHandle CALL = call("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class StrError { static final MethodHandle CALL = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT)); }
 
     /** A libc call that returned -1. */
     static final class Failure extends IOException {
@@ -82,7 +84,7 @@ final class Libc {
     static int socket(int domain, int type) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) SOCKET.invokeExact(state, domain, type, 0);
+            int fd = (int) Socket.CALL.invokeExact(state, domain, type, 0);
             return (int) checked("socket", fd, state);
         } catch (Throwable t) {
             throw rethrown(t);
@@ -92,7 +94,7 @@ final class Libc {
     static long sendto(int fd, MemorySegment message, int flags, MemorySegment address) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            long sent = (long) SENDTO.invokeExact(state, fd, message, message.byteSize(), flags, address,
+            long sent = (long) SendTo.CALL.invokeExact(state, fd, message, message.byteSize(), flags, address,
                     (int) address.byteSize());
             return checked("sendto", sent, state);
         } catch (Throwable t) {
@@ -107,7 +109,7 @@ final class Libc {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment state = arena.allocate(CALL_STATE);
                 MemorySegment rest = bytes.asSlice(done);
-                long written = (long) WRITE.invokeExact(state, fd, rest, rest.byteSize());
+                long written = (long) Write.CALL.invokeExact(state, fd, rest, rest.byteSize());
                 if (written < 0 && errno(state) == EINTR) {
                     continue;
                 }
@@ -121,7 +123,7 @@ final class Libc {
     static void close(int fd) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) CLOSE.invokeExact(state, fd);
+            int result = (int) Close.CALL.invokeExact(state, fd);
             checked("close(" + fd + ")", result, state);
         } catch (Throwable t) {
             throw rethrown(t);
@@ -132,7 +134,7 @@ final class Libc {
     static void dup2(int source, int target) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) DUP2.invokeExact(state, source, target);
+            int result = (int) Dup2.CALL.invokeExact(state, source, target);
             checked("dup2(%d, %d)".formatted(source, target), result, state);
         } catch (Throwable t) {
             throw rethrown(t);
@@ -143,7 +145,7 @@ final class Libc {
     static int duplicate(int fd) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, FIRST_FREE_FD);
+            int copy = (int) Fcntl.CALL.invokeExact(state, fd, F_DUPFD_CLOEXEC, FIRST_FREE_FD);
             return (int) checked("fcntl(%d, F_DUPFD_CLOEXEC)".formatted(fd), copy, state);
         } catch (Throwable t) {
             throw rethrown(t);
@@ -157,7 +159,7 @@ final class Libc {
             MemorySegment value = arena.allocate(JAVA_INT);
             MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, (int) JAVA_INT.byteSize());
-            int result = (int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, option, value, length);
+            int result = (int) GetSockOpt.CALL.invokeExact(state, fd, SOL_SOCKET, option, value, length);
             checked("getsockopt(%d, %d)".formatted(fd, option), result, state);
             return value.get(JAVA_INT, 0);
         } catch (Throwable t) {
@@ -178,7 +180,7 @@ final class Libc {
 
     private static String describe(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) StrError.CALL.invokeExact(errno);
             return text.reinterpret(Integer.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             return "error " + errno;
