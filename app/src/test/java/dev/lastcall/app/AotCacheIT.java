@@ -18,6 +18,10 @@ class AotCacheIT {
     @TempDir
     Path dir;
 
+    /** One database for the class, so that only the first start makes it. */
+    @TempDir
+    static Path state;
+
     @Test
     void startsWithoutTheCacheWhenItIsMissing() throws Exception {
         Path missing = dir.resolve("lastcall.aot");
@@ -45,7 +49,7 @@ class AotCacheIT {
     }
 
     private void startsAndStopsCleanly(Path cache) throws Exception {
-        try (ServiceProcess service = ServiceProcess.builder().aotCache(cache).stateDir(dir.resolve("state")).start()) {
+        try (ServiceProcess service = ServiceProcess.builder().aotCache(cache).stateDir(state).start()) {
             service.awaitReady();
             assertThat(service.output()).as("the JVM says it runs without the cache").containsIgnoringCase("aot");
             service.terminate();
