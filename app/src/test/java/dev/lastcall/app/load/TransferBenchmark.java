@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -97,7 +98,7 @@ public final class TransferBenchmark {
                 List<Point> service = measured.on();
                 List<Point> withoutMetrics = measured.off();
                 List<Point> pgbench = measurePgbench(postgres.getPort(), db, work, duration);
-                LedgerInvariants.Report ledger = LedgerInvariants.check(db, Map.of());
+                LedgerInvariants.Report ledger = LedgerInvariants.check(db, measured.acknowledged());
                 System.out.println("ledger after both: " + ledger.summary() + "; invariants broken: "
                         + (ledger.violations().isEmpty() ? "none" : ledger.violations()));
                 System.out.println();
@@ -122,7 +123,7 @@ public final class TransferBenchmark {
     }
 
     /** The service with metrics off and on, measured side by side. */
-    private record Measured(List<Point> off, List<Point> on) {}
+    private record Measured(List<Point> off, List<Point> on, Map<String, Long> acknowledged) {}
 
     /**
      * Runs two services on the same database, one with metrics off and one with metrics on (its
@@ -133,6 +134,7 @@ public final class TransferBenchmark {
             Duration duration, Duration warmUp) throws Exception {
         List<Point> off = new ArrayList<>();
         List<Point> on = new ArrayList<>();
+        Map<String, Long> acknowledged = new HashMap<>();
         try (ServiceProcess withoutMetrics = service(work, jdbcUrl, false);
                 ServiceProcess withMetrics = service(work, jdbcUrl, true)) {
             openAccounts(withoutMetrics.httpPort(), accounts);
@@ -140,10 +142,11 @@ public final class TransferBenchmark {
                     withoutMetrics.pid(), withMetrics.pid(),
                     withMetrics.awaitLine("pool of (\\d+) connections", Duration.ofSeconds(5)).group(1));
             try (Scraper scraper = Scraper.start(withMetrics.adminPort())) {
-                run(withoutMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
-                run(withMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp);
+                run(withoutMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp, acknowledged);
+                run(withMetrics.httpPort(), CLIENTS.getFirst(), accounts, warmUp, acknowledged);
                 for (int clients : CLIENTS) {
-                    Point[] pair = alternating(db, withoutMetrics.httpPort(), withMetrics.httpPort(), clients, accounts, duration);
+                    Point[] pair = alternating(db, withoutMetrics.httpPort(), withMetrics.httpPort(), clients, accounts, duration,
+                            acknowledged);
                     System.out.printf("service (metrics and access log off), %d clients: %s%n", clients, pair[0].line());
                     System.out.printf("service (metrics and access log on), %d clients: %s%n", clients, pair[1].line());
                     off.add(pair[0]);
@@ -157,7 +160,7 @@ public final class TransferBenchmark {
             System.out.printf("services stopped: exit %d, %d%n", withoutMetrics.awaitExit(Duration.ofSeconds(60)),
                     withMetrics.awaitExit(Duration.ofSeconds(60)));
         }
-        return new Measured(off, on);
+        return new Measured(off, on, acknowledged);
     }
 
     /**
@@ -165,13 +168,13 @@ public final class TransferBenchmark {
      * database (tables and indexes grow as the run goes) weighs on both alike.
      */
     private static Point[] alternating(Connection db, int portA, int portB, int clients, List<String> accounts,
-            Duration duration) throws Exception {
+            Duration duration, Map<String, Long> acknowledged) throws Exception {
         Duration quarter = duration.dividedBy(4);
         Rounds a = new Rounds(clients);
         Rounds b = new Rounds(clients);
         for (int port : new int[] {portA, portB, portB, portA}) {
             checkpoint(db);
-            (port == portA ? a : b).add(port, accounts, quarter);
+            (port == portA ? a : b).add(port, accounts, quarter, acknowledged);
         }
         return new Point[] {a.point(), b.point()};
     }
@@ -188,7 +191,8 @@ public final class TransferBenchmark {
             this.clients = clients;
         }
 
-        void add(int port, List<String> accounts, Duration duration) throws InterruptedException {
+        void add(int port, List<String> accounts, Duration duration, Map<String, Long> allAcknowledged)
+                throws InterruptedException {
             long begin = System.nanoTime();
             LoadClients load = LoadClients.transfersBetween(port, clients, accounts, CURRENCY);
             try {
@@ -198,6 +202,7 @@ public final class TransferBenchmark {
             }
             seconds += (System.nanoTime() - begin) / 1e9;
             acknowledged += load.acknowledged().size();
+            allAcknowledged.putAll(load.acknowledged());
             failures += load.failures().size();
             latencies.add(load.latenciesMicros());
             load.failures().stream().limit(5).forEach(f -> System.out.println("  failure: " + f.what()));
@@ -266,7 +271,8 @@ public final class TransferBenchmark {
         }
     }
 
-    private static Point run(int port, int clients, List<String> accounts, Duration duration) throws InterruptedException {
+    private static Point run(int port, int clients, List<String> accounts, Duration duration,
+            Map<String, Long> allAcknowledged) throws InterruptedException {
         long begin = System.nanoTime();
         LoadClients load = LoadClients.transfersBetween(port, clients, accounts, CURRENCY);
         try {
@@ -277,6 +283,7 @@ public final class TransferBenchmark {
         double seconds = (System.nanoTime() - begin) / 1e9;
         double[] latency = load.latencyMillis();
         load.failures().stream().limit(5).forEach(f -> System.out.println("  failure: " + f.what()));
+        allAcknowledged.putAll(load.acknowledged());
         return new Point(clients, load.acknowledged().size() / seconds, latency[0], latency[1], load.failures().size());
     }
 

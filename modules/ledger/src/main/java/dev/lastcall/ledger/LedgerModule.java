@@ -23,8 +23,9 @@ public final class LedgerModule extends AbstractModule {
     protected void configure() {
         bind(LedgerSettings.class).toInstance(settings);
         Routes.of(binder())
-                .serve(AccountsServlet.PATH_SPEC, AccountsServlet.class)
-                .serve(TransfersServlet.PATH_SPEC, TransfersServlet.class);
+                .serve(AccountsServlet.PATH_SPEC, AccountsServlet.class,
+                        "/v1/accounts", "/v1/accounts/{code}", "/v1/accounts/{code}/transfers")
+                .serve(TransfersServlet.PATH_SPEC, TransfersServlet.class, "/v1/transfers", "/v1/transfers/{id}");
         Jobs.of(binder()).schedule(IdempotencyKeyExpiry.NAME,
                 JobSchedule.every(settings.expiryInterval()).withJitter(settings.expiryInterval().dividedBy(4)),
                 IdempotencyKeyExpiry.class);

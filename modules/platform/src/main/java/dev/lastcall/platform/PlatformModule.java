@@ -93,7 +93,7 @@ public final class PlatformModule extends AbstractModule {
         ObjectMapper mapper = StrictJson.mapper();
         bind(ObjectMapper.class).toInstance(mapper);
         bind(Json.class).toInstance(new Json(mapper, http.maxRequestBody()));
-        Routes.of(binder()).serve(ContractServlet.PATH, ContractServlet.class);
+        Routes.of(binder()).serve(ContractServlet.PATH, ContractServlet.class, ContractServlet.PATH);
         Multibinder<AdminEndpoint> adminEndpoints = Multibinder.newSetBinder(binder(), AdminEndpoint.class);
         adminEndpoints.addBinding().to(InfoEndpoint.class);
         adminEndpoints.addBinding().to(ThreadsEndpoint.class);

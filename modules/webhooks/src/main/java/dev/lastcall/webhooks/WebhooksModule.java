@@ -28,7 +28,8 @@ public final class WebhooksModule extends AbstractModule {
         bind(WebhookSettings.class).toInstance(settings);
         bind(WebhookMetrics.class).asEagerSingleton();
         OutboxConsumers.of(binder()).add(FanOutJob.CONSUMER);
-        Routes.of(binder()).serve(WebhooksServlet.PATH + "/*", WebhooksServlet.class);
+        Routes.of(binder()).serve(WebhooksServlet.PATH + "/*", WebhooksServlet.class,
+                WebhooksServlet.PATH, WebhooksServlet.PATH + "/{id}", WebhooksServlet.PATH + "/{id}/deliveries");
         JobSchedule poll = JobSchedule.every(settings.pollInterval())
                 .withJitter(settings.pollInterval().dividedBy(POLL_JITTER_DIVISOR));
         Jobs.of(binder())

@@ -154,8 +154,9 @@ public final class HttpServer implements Managed {
         }
         jetty.addConnector(listener);
 
+        RouteNames routeNames = new RouteNames(routes);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addFilter(new FilterHolder(new RouteFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new RouteFilter(routeNames)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new ProblemFilter(json, connectionClosing)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new ApiAccessFilter(access, json)), ApiAccess.PATH_SPEC,
@@ -173,7 +174,7 @@ public final class HttpServer implements Managed {
         graceful.setHandler(statistics);
         Handler timed = graceful;
         if (metrics.enabled()) {
-            RequestMetrics timing = new RequestMetrics(registry, routes.stream().map(Route::pathSpec).toList());
+            RequestMetrics timing = new RequestMetrics(registry, routeNames);
             timing.setHandler(graceful);
             timed = timing;
         }

@@ -3,14 +3,10 @@ package dev.lastcall.platform.http.internal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.pathmap.MatchedResource;
-import org.eclipse.jetty.http.pathmap.PathMappings;
-import org.eclipse.jetty.http.pathmap.ServletPathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,8 +17,9 @@ import org.eclipse.jetty.util.Callback;
  * names it, labelled with the method, the route and the status. Outside the drain, so it also
  * times what Jetty answers itself: 404 and 405, 413, and the drain's 503.
  *
- * <p>Every label has few values whatever clients send: the route is the pattern of the servlet
- * mapping that serves the path (e.g. {@code /v1/accounts/*}), or {@value #UNMATCHED}; a method
+ * <p>Every label has few values whatever clients send: the route is the template of the path
+ * ({@code /v1/accounts/{code}}), else the pattern of the servlet mapping that serves it ({@code
+ * /v1/accounts/*}), or {@value #UNMATCHED}; a method
  * outside HTTP's standard ones is {@value #OTHER_METHOD}.
  */
 final class RequestMetrics extends Handler.Wrapper {
@@ -44,15 +41,12 @@ final class RequestMetrics extends Handler.Wrapper {
     private record Labels(String method, String route, int status) {}
 
     private final MeterRegistry registry;
-    private final PathMappings<String> routes = new PathMappings<>();
+    private final RouteNames routes;
     private final ConcurrentMap<Labels, Timer> timers = new ConcurrentHashMap<>();
 
-    /** @param pathSpecs the servlet mappings' patterns, as the context maps them */
-    RequestMetrics(MeterRegistry registry, List<String> pathSpecs) {
+    RequestMetrics(MeterRegistry registry, RouteNames routes) {
         this.registry = registry;
-        for (String pathSpec : pathSpecs) {
-            routes.put(new ServletPathSpec(pathSpec), pathSpec);
-        }
+        this.routes = routes;
     }
 
     @Override
@@ -70,8 +64,7 @@ final class RequestMetrics extends Handler.Wrapper {
     }
 
     String route(String pathInContext) {
-        MatchedResource<String> matched = routes.getMatched(pathInContext);
-        return matched == null ? UNMATCHED : matched.getResource();
+        return routes.of(pathInContext).orElse(UNMATCHED);
     }
 
     private Timer timer(Labels labels) {

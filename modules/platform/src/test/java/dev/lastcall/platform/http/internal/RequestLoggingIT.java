@@ -74,7 +74,7 @@ class RequestLoggingIT {
             ILoggingEvent line = accessLine(id);
             assertThat(line.getLevel()).isEqualTo(Level.INFO);
             assertThat(LogEvents.keyValues(line)).containsEntry("method", "GET")
-                    .containsEntry("route", "/items/*")
+                    .containsEntry("route", "/items/{id}")
                     .containsEntry("status", "200")
                     .containsEntry("bytes", Integer.toString(response.body().length()))
                     .containsEntry("client", "127.0.0.1")
@@ -82,8 +82,16 @@ class RequestLoggingIT {
                     .doesNotContainKey("path");
             assertThat(Double.parseDouble(LogEvents.keyValues(line).get("durationMs"))).isGreaterThanOrEqualTo(0);
             assertThat(line.getFormattedMessage()).matches(
-                    "GET /items/\\* 200 %d bytes [0-9]+\\.[0-9] ms from 127\\.0\\.0\\.1".formatted(response.body().length()));
+                    "GET /items/\\{id\\} 200 %d bytes [0-9]+\\.[0-9] ms from 127\\.0\\.0\\.1".formatted(response.body().length()));
             assertThat(line.getMDCPropertyMap()).doesNotContainKeys("traceId", "spanId");
+        }
+
+        @Test
+        void aPathThatNoTemplateOfItsRouteNamesIsLoggedWithTheRoutesPathSpec() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(service.uri("/items/42/parts")));
+
+            String id = response.headers().firstValue("X-Request-Id").orElseThrow();
+            assertThat(LogEvents.keyValues(accessLine(id))).containsEntry("route", "/items/*");
         }
 
         @Test

@@ -41,7 +41,7 @@ final class TestRoutes extends AbstractModule {
                 .serve("/boom", Boom.class)
                 .serve("/refuse", Refuse.class)
                 .serve("/hold", Hold.class)
-                .serve("/items/*", Items.class)
+                .serve("/items/*", Items.class, "/items/{id}")
                 .serve("/log", Log.class);
     }
 
