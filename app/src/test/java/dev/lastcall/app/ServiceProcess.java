@@ -184,7 +184,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public ServiceProcess awaitReady() throws InterruptedException {
-        Matcher ready = awaitLine(READY, START_TIMEOUT);
+        return awaitReady(START_TIMEOUT);
+    }
+
+    public ServiceProcess awaitReady(Duration timeout) throws InterruptedException {
+        Matcher ready = awaitLine(READY, timeout);
         httpPort = Integer.parseInt(ready.group(1));
         adminPort = Integer.parseInt(ready.group(2));
         return this;
