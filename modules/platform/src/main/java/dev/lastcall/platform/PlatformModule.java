@@ -17,6 +17,7 @@ import dev.lastcall.platform.http.internal.ApiAccess;
 import dev.lastcall.platform.http.internal.ContractServlet;
 import dev.lastcall.platform.http.internal.DatabaseProbe;
 import dev.lastcall.platform.http.internal.HttpServer;
+import dev.lastcall.platform.http.internal.AdmissionSettings;
 import dev.lastcall.platform.http.internal.HttpSettings;
 import dev.lastcall.platform.http.internal.InfoEndpoint;
 import dev.lastcall.platform.http.internal.ListenerSource;
@@ -50,6 +51,7 @@ public final class PlatformModule extends AbstractModule {
 
     private final Settings settings;
     private final HttpSettings http;
+    private final AdmissionSettings admission;
     private final ProcessSettings process;
     private final DatabaseSettings database;
     private final MetricsSettings metrics;
@@ -59,6 +61,7 @@ public final class PlatformModule extends AbstractModule {
     public PlatformModule(Settings settings) {
         this.settings = settings;
         this.http = HttpSettings.from(settings);
+        this.admission = AdmissionSettings.from(settings);
         this.process = ProcessSettings.from(settings);
         this.database = DatabaseSettings.from(settings);
         this.metrics = MetricsSettings.from(settings);
@@ -80,6 +83,7 @@ public final class PlatformModule extends AbstractModule {
     protected void configure() {
         bind(Settings.class).toInstance(settings);
         bind(HttpSettings.class).toInstance(http);
+        bind(AdmissionSettings.class).toInstance(admission);
         bind(ProcessSettings.class).toInstance(process);
         bind(DatabaseSettings.class).toInstance(database);
         bind(MetricsSettings.class).toInstance(metrics);

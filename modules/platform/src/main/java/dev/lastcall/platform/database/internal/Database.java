@@ -22,7 +22,9 @@ import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -42,6 +44,11 @@ public final class Database implements Managed {
     private static final Duration LONGEST_VALIDATION = Duration.ofSeconds(5);
     private static final String POOL_NAME = "lastcall";
     private static final String MIGRATIONS = "classpath:db/migration";
+    /**
+     * pgjdbc's {@code prepareThreshold} for a pooler in transaction mode: a statement prepared on the
+     * server under a name lives on one server connection, and the next transaction may get another.
+     */
+    private static final int UNNAMED_STATEMENTS_ONLY = 0;
 
     private final DatabaseSettings settings;
     private final PooledTransactions transactions;
@@ -144,6 +151,9 @@ public final class Database implements Managed {
         config.addDataSourceProperty("loginTimeout", timeoutSeconds);
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", POOL_NAME);
+        if (settings.transactionPooling()) {
+            config.addDataSourceProperty("prepareThreshold", String.valueOf(UNNAMED_STATEMENTS_ONLY));
+        }
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);
@@ -170,6 +180,9 @@ public final class Database implements Managed {
         dataSource.setConnectTimeout(timeoutSeconds());
         dataSource.setLoginTimeout(timeoutSeconds());
         dataSource.setApplicationName(POOL_NAME + "-migrations");
+        if (settings.transactionPooling()) {
+            dataSource.setPrepareThreshold(UNNAMED_STATEMENTS_ONLY);
+        }
         return dataSource;
     }
 
@@ -190,13 +203,16 @@ public final class Database implements Managed {
         long begin = System.nanoTime();
         MigrateResult result;
         try {
-            result = Flyway.configure()
+            FluentConfiguration configuration = Flyway.configure()
                     .dataSource(dataSource)
                     .locations(migrations)
                     .failOnMissingLocations(false)
-                    .validateMigrationNaming(true)
-                    .load()
-                    .migrate();
+                    .validateMigrationNaming(true);
+            // Flyway's default, pinned: its lock is then pg_advisory_xact_lock, which PgBouncer in
+            // transaction mode keeps. A session lock would stay behind on a server connection that
+            // PgBouncer hands to others, and its unlock could run on another one.
+            configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(true);
+            result = configuration.load().migrate();
         } catch (FlywayException e) {
             throw new StartFailure(ExitStatus.START_FAILED,
                     "database migration failed: " + Failures.oneLine(e), e);

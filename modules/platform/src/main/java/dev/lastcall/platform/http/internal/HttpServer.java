@@ -71,6 +71,7 @@ public final class HttpServer implements Managed {
     private final ObjectMapper mapper;
     private final ListenerSource listenerSource;
     private final ApiAccess access;
+    private final Admission admission;
     private final StopBudget budget;
     private final ConnectionClosing connectionClosing = new ConnectionClosing();
     private final StatisticsHandler statistics = new StatisticsHandler();
@@ -91,13 +92,14 @@ public final class HttpServer implements Managed {
 
     @Inject
     HttpServer(HttpSettings settings, Set<Route> routes, Json json, ObjectMapper mapper, ListenerSource listenerSource,
-            ApiAccess access, StopBudget budget, MeterRegistry registry, MetricsSettings metrics) {
+            ApiAccess access, Admission admission, StopBudget budget, MeterRegistry registry, MetricsSettings metrics) {
         this.settings = settings;
         this.routes = routes;
         this.json = json;
         this.mapper = mapper;
         this.listenerSource = listenerSource;
         this.access = access;
+        this.admission = admission;
         this.budget = budget;
         this.registry = registry;
         this.metrics = metrics;
@@ -160,6 +162,8 @@ public final class HttpServer implements Managed {
         context.addFilter(new FilterHolder(new ProblemFilter(json, connectionClosing)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new ApiAccessFilter(access, json)), ApiAccess.PATH_SPEC,
+                EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new AdmissionFilter(admission, json)), ApiAccess.PATH_SPEC,
                 EnumSet.of(DispatcherType.REQUEST));
         if (access.open() && routes.stream().anyMatch(route -> route.pathSpec().startsWith(ApiAccess.PREFIX))) {
             log.warn("http: api.tokens is empty, so the API under /v1 is open to anyone who can reach {}", settings.host());

@@ -59,6 +59,20 @@ class DatabaseSettingsTest {
     }
 
     @Test
+    void transactionPoolingIsOffUnlessSaid() {
+        assertThat(load(Map.of("LASTCALL_DB_URL", "jdbc:postgresql://db/ledger")).transactionPooling()).isFalse();
+        assertThat(load(Map.of("LASTCALL_DB_URL", "jdbc:postgresql://pgbouncer:6432/ledger",
+                "LASTCALL_DB_TRANSACTION_POOLING", "true")).transactionPooling()).isTrue();
+    }
+
+    @Test
+    void rejectsTransactionPoolingForTheEmbeddedServer() {
+        assertThatThrownBy(() -> load(Map.of("LASTCALL_DB_TRANSACTION_POOLING", "true")))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith("db.transactionPooling: needs db.url");
+    }
+
+    @Test
     void neverShowsThePassword() {
         DatabaseSettings settings = load(Map.of(
                 "LASTCALL_DB_URL", "jdbc:postgresql://db/ledger?password=inurl",
