@@ -39,7 +39,9 @@ class ArchitectureTest {
                         "dev.lastcall.platform..", "java..", "javax..", "jakarta..", "org.eclipse.jetty..",
                         "com.google.inject..", "com.fasterxml.jackson..", "com.typesafe.config..", "org.slf4j..",
                         "ch.qos.logback..", "org.jspecify..", "com.zaxxer.hikari..", "org.flywaydb..",
-                        "org.postgresql..", "io.zonky..", "io.micrometer..", "sun.misc..")
+                        "org.postgresql..", "io.zonky..", "io.micrometer..", "sun.misc..",
+                        // the embedded PostgreSQL binaries are an xz-compressed tar
+                        "org.apache.commons.compress..", "org.tukaani.xz..")
                 .check(CLASSES);
     }
 

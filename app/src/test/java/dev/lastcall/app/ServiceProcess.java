@@ -74,6 +74,8 @@ public final class ServiceProcess implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
         private boolean withTestExtension;
+        private boolean shippedJvmOptions = true;
+        private String aotCache = "";
         private String label = "service";
         private boolean echo = true;
         private Consumer<String> onLine = line -> {};
@@ -110,6 +112,18 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
+        /** With the JDK's defaults instead of config/jvm.options (only the flags the service needs). */
+        public Builder jvmDefaults() {
+            shippedJvmOptions = false;
+            return this;
+        }
+
+        /** {@code -XX:AOTCache=file}, as the systemd units start the jar. */
+        public Builder aotCache(Path file) {
+            aotCache = file.toString();
+            return this;
+        }
+
         public Builder jvmOption(String option) {
             jvmOptions.add(option);
             return this;
@@ -126,9 +140,17 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
-        public ServiceProcess start() throws IOException {
-            List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow"));
+        /** The command line: {@code java @config/jvm.options [-XX:AOTCache=…] [options] -jar lastcall.jar [args]}, as the units have it. */
+        public List<String> command() {
+            List<String> command = new ArrayList<>(List.of(java()));
+            if (shippedJvmOptions) {
+                command.add("@" + jvmOptionsFile());
+            } else {
+                command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+            }
+            if (!aotCache.isEmpty()) {
+                command.add("-XX:AOTCache=" + aotCache);
+            }
             command.addAll(jvmOptions);
             if (withTestExtension) {
                 command.addAll(List.of("-cp", jar() + ":" + System.getProperty("lastcall.testClasses"), Main.class.getName()));
@@ -136,7 +158,11 @@ public final class ServiceProcess implements AutoCloseable {
                 command.addAll(List.of("-jar", jar()));
             }
             command.addAll(args);
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            return command;
+        }
+
+        public ServiceProcess start() throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
             builder.environment().keySet().removeIf(name -> name.startsWith("LASTCALL_"));
             builder.environment().put("LASTCALL_HTTP_PORT", "0");
             builder.environment().put("LASTCALL_ADMIN_PORT", "0");
@@ -154,6 +180,17 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException("system property lastcall.jar must name the built fat jar (run through mvn verify)");
         }
         return jar;
+    }
+
+    /** config/jvm.options of this checkout: the JVM options the systemd units, the launcher and these processes share. */
+    public static Path jvmOptionsFile() {
+        String repository = System.getProperty("lastcall.repository");
+        for (Path dir = Path.of(repository != null ? repository : "").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("config/jvm.options"))) {
+                return dir.resolve("config/jvm.options");
+            }
+        }
+        throw new IllegalStateException("no config/jvm.options above " + Path.of("").toAbsolutePath());
     }
 
     public static String java() {

