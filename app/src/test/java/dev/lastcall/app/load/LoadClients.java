@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class LoadClients implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong retriedOnReusedConnections = new AtomicLong();
     private final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
     /** Every answered request's begin and end (System.nanoTime), for latencies inside given windows. */
     private final ConcurrentLinkedQueue<long[]> timings = new ConcurrentLinkedQueue<>();
@@ -104,7 +106,17 @@ public final class LoadClients implements AutoCloseable {
                     connection = new Connection(port);
                 }
                 sent = true;
-                Response response = connection.exchange(request);
+                Response response;
+                try {
+                    response = connection.exchange(request);
+                } catch (NoAnswerOnReusedConnection race) {
+                    // HTTP/1.1's one race: the server closed this idle connection as the request
+                    // left; nothing was read, so the request is sent again once, as real clients do
+                    retriedOnReusedConnections.incrementAndGet();
+                    connection.close();
+                    connection = new Connection(port);
+                    response = connection.exchange(request);
+                }
                 requests.incrementAndGet();
                 long end = System.nanoTime();
                 latenciesMicros.add((end - begin) / 1_000);
@@ -155,6 +167,14 @@ public final class LoadClients implements AutoCloseable {
 
     private static String balanceRequest(String account) {
         return "GET /v1/accounts/" + account + " HTTP/1.1\r\nHost: lastcall\r\n\r\n";
+    }
+
+    /**
+     * Requests sent again because a reused keep-alive connection was closed before any byte of
+     * their answer (README: what a client must retry): idempotent here, each transfer has its key.
+     */
+    public long retriedOnReusedConnections() {
+        return retriedOnReusedConnections.get();
     }
 
     public long requests() {
@@ -223,10 +243,18 @@ public final class LoadClients implements AutoCloseable {
 
     private record Response(int status, String body, boolean closes) {}
 
+    /** A reused connection closed before any byte of the answer: the request was not read. */
+    private static final class NoAnswerOnReusedConnection extends IOException {
+        NoAnswerOnReusedConnection() {
+            super("a reused connection closed before any byte of the answer");
+        }
+    }
+
     private static final class Connection {
         private final Socket socket = new Socket();
         private final InputStream in;
         private final OutputStream out;
+        private int exchanges;
 
         Connection(int port) throws IOException {
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
@@ -236,9 +264,22 @@ public final class LoadClients implements AutoCloseable {
         }
 
         Response exchange(String request) throws IOException {
-            out.write(request.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            String statusLine = line();
+            boolean reused = exchanges++ > 0;
+            int first;
+            try {
+                out.write(request.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                first = in.read();
+            } catch (SocketException e) {
+                if (reused) {
+                    throw new NoAnswerOnReusedConnection();
+                }
+                throw e;
+            }
+            if (first < 0 && reused) {
+                throw new NoAnswerOnReusedConnection();
+            }
+            String statusLine = (first < 0 || first == '\n' ? "" : Character.toString(first)) + line();
             int status = Integer.parseInt(statusLine.split(" ")[1]);
             int length = 0;
             boolean chunked = false;

@@ -188,8 +188,8 @@ public final class RestartHarness {
             for (int number = 1; number <= restarts; number++) {
                 pace.awaitRound(number);
                 round.run(gaps, exits);
-                System.out.printf("restart round %d/%d: %d requests, %d failures%n", number, restarts,
-                        load.requests(), load.failures().size());
+                System.out.printf("restart round %d/%d: %d requests, %d failures, %d sent again after a reused connection closed unanswered%n",
+                        number, restarts, load.requests(), load.failures().size(), load.retriedOnReusedConnections());
             }
             pace.awaitEnd();
             return pace.elapsed();
