@@ -160,6 +160,9 @@ public final class HotHandover implements LifecycleListener {
         if (argv.isEmpty() || argv.getFirst().isEmpty()) {
             throw new IOException("cannot read this process's command line from " + COMMAND_LINE);
         }
-        return argv;
+        // argv[0] may be a bare "java" found on a PATH that names another JDK: run this JVM's own binary
+        List<String> command = new java.util.ArrayList<>(argv);
+        ProcessHandle.current().info().command().ifPresent(executable -> command.set(0, executable));
+        return command;
     }
 }
