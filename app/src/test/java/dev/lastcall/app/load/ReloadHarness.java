@@ -10,16 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -146,24 +143,9 @@ public final class ReloadHarness {
 
     private Result check(String jdbcUrl, LoadClients load, List<long[]> windows, List<Duration> toReady, List<Integer> exits,
             List<String> violations, AdminProbe admin, WebhookReceiver receiver) throws SQLException, InterruptedException {
-        try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
-                Statement sql = db.createStatement()) {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
             LedgerInvariants.Report ledger = LedgerInvariants.check(db, load.acknowledged());
-            long deadline = System.nanoTime() + EVENTS_DELIVERED_WITHIN.toNanos();
-            long notDelivered;
-            do {
-                Set<String> eventIds = new HashSet<>();
-                try (ResultSet rows = sql.executeQuery("SELECT event_id::text FROM outbox_events")) {
-                    while (rows.next()) {
-                        eventIds.add(rows.getString(1));
-                    }
-                }
-                eventIds.removeAll(receiver.ids());
-                notDelivered = eventIds.size();
-                if (notDelivered > 0) {
-                    Thread.sleep(500);
-                }
-            } while (notDelivered > 0 && System.nanoTime() < deadline);
+            long notDelivered = EventDeliveries.awaitAllDelivered(db, receiver, EVENTS_DELIVERED_WITHIN);
             return new Result(reloads, clients, load.requests(), load.failures(),
                     LoadClients.percentilesMillis(load.latenciesMicros(windows, false)),
                     LoadClients.percentilesMillis(load.latenciesMicros(windows, true)),
