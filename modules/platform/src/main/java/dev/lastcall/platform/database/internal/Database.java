@@ -19,6 +19,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -126,9 +128,18 @@ public final class Database implements Managed {
                 log.info("database: embedded PostgreSQL at {}, data in {}, started in {}",
                         url, server.dataDirectory(), Seconds.since(begin));
             }
-            HikariDataSource connected = connect(url, user, password);
+            // Flyway on its own connections while the pool fills: the two waits overlap
+            FutureTask<Void> migration = migration(unpooled(url, user, password, POOL_NAME + "-migrations", timeoutSeconds()));
+            Thread.ofPlatform().name("database-migrations").start(migration);
+            HikariDataSource connected;
+            try {
+                connected = connect(url, user, password);
+            } catch (StartFailure e) {
+                awaitQuietly(migration);
+                throw e;
+            }
             pool = connected;
-            migrate(unpooled(url, user, password, POOL_NAME + "-migrations", timeoutSeconds()), migrations);
+            awaitMigration(migration);
             transactions.open(connected);
             transactions.availability().watch(probe(unpooled(url, user, password, POOL_NAME + "-probe", PROBE_TIMEOUT_SECONDS)));
         } catch (Exception | Error e) {
@@ -227,6 +238,36 @@ public final class Database implements Managed {
             return "PostgreSQL " + connection.getMetaData().getDatabaseProductVersion();
         } catch (SQLException e) {
             return "version unknown: " + e.getMessage();
+        }
+    }
+
+    private FutureTask<Void> migration(DataSource dataSource) {
+        return new FutureTask<>(() -> {
+            migrate(dataSource, migrations);
+            return null;
+        });
+    }
+
+    /** Waits for the migration also when the pool failed, so that nothing runs on after a failed start. */
+    private static void awaitMigration(FutureTask<Void> migration) throws StartFailure, InterruptedException {
+        try {
+            migration.get();
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case StartFailure failure -> throw failure;
+                case RuntimeException unchecked -> throw unchecked;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** The pool's failure is the one to report; the migration failed for the same reason or not at all. */
+    private static void awaitQuietly(FutureTask<Void> migration) throws InterruptedException {
+        try {
+            migration.get();
+        } catch (ExecutionException ignored) {
+            // reported by the pool's failure
         }
     }
 
