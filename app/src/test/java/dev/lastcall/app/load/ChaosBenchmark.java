@@ -27,7 +27,8 @@ public final class ChaosBenchmark {
             int cycles = arguments.positive(0, "CYCLES", 200);
             SignalStorm.Result result = new SignalStorm(work.path(), cycles, 4, seed).run();
             System.out.println(result.summary());
-            clean = result.disobeyed().isEmpty();
+            result.brokenOff().forEach(b -> System.out.println("  broken off: " + b));
+            clean = result.disobeyed().isEmpty() && result.brokenOff().isEmpty();
         } else {
             BenchmarkArguments arguments = new BenchmarkArguments(USAGE, args, 2);
             int kills = arguments.positive(0, "KILLS", 100);

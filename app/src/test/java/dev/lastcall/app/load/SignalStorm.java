@@ -47,8 +47,11 @@ public final class SignalStorm {
         }
     }
 
-    /** What the storm saw. */
-    public record Result(List<Cycle> cycles) {
+    /**
+     * What the storm saw: the cycles, and the ones that broke off before their signal (a start that
+     * failed or never became ready), each with what went wrong and the service's output.
+     */
+    public record Result(List<Cycle> cycles, List<String> brokenOff) {
         public List<Cycle> disobeyed() {
             return cycles.stream().filter(c -> !c.obeyed()).toList();
         }
@@ -61,9 +64,9 @@ public final class SignalStorm {
             Map<Moment, Long> moments = cycles.stream().collect(Collectors.groupingBy(Cycle::moment, TreeMap::new, Collectors.counting()));
             Map<String, Long> signals = cycles.stream().collect(Collectors.groupingBy(Cycle::signals, TreeMap::new, Collectors.counting()));
             return ("signal storm: %d cycles %s, signals %s; signal to exit p50 %.0f ms, p99 %.0f ms, max %.0f ms; "
-                    + "exit statuses %s; %d not obeyed within %d s with a documented status")
+                    + "exit statuses %s; %d not obeyed within %d s with a documented status; %d broken off before the signal")
                     .formatted(cycles.size(), moments, signals, p[0], p99, p[2], statuses, disobeyed().size(),
-                            BUDGET.plus(GRACE).toSeconds());
+                            BUDGET.plus(GRACE).toSeconds(), brokenOff.size());
         }
     }
 
@@ -85,6 +88,7 @@ public final class SignalStorm {
                 WebhookReceiver receiver = WebhookReceiver.start()) {
             long startMillis = prepare(postgres.jdbcUrl(), Files.createDirectories(work.resolve("state")), receiver);
             List<Cycle> done = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<String> brokenOff = java.util.Collections.synchronizedList(new ArrayList<>());
             AtomicLong numbers = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
             List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -95,7 +99,15 @@ public final class SignalStorm {
                     try {
                         for (long number; (number = numbers.incrementAndGet()) <= cycles; ) {
                             Moment moment = Moment.values()[random.nextInt(Moment.values().length)];
-                            Cycle cycle = cycle(random, moment, postgres.jdbcUrl(), state, startMillis);
+                            Cycle cycle;
+                            try {
+                                cycle = cycle(random, moment, postgres.jdbcUrl(), state, startMillis);
+                            } catch (BrokenOff e) {
+                                // counted and reported, and the lane goes on: one failed start must not end the storm
+                                brokenOff.add("cycle %d (%s): %s".formatted(number, moment, e.getMessage()));
+                                System.out.printf("storm cycle %d/%d: %s BROKEN OFF: %s%n", number, cycles, moment, e.getMessage());
+                                continue;
+                            }
                             done.add(cycle);
                             System.out.printf("storm cycle %d/%d: %s %s -> exit %d in %d ms%s%n", number, cycles, moment,
                                     cycle.signals(), cycle.exitStatus(), cycle.signalToExit().toMillis(),
@@ -112,7 +124,7 @@ public final class SignalStorm {
             if (!errors.isEmpty()) {
                 throw new IllegalStateException("a storm lane failed", errors.getFirst());
             }
-            return new Result(List.copyOf(done));
+            return new Result(List.copyOf(done), List.copyOf(brokenOff));
         }
     }
 
@@ -153,37 +165,19 @@ public final class SignalStorm {
         String signals = first;
         try (ServiceProcess service = builder.start()) {
             holder[0] = service;
-            switch (moment) {
-                case START -> {
-                    Thread.sleep(random.nextLong(startMillis));
-                    signalled.set(System.nanoTime());
-                    send(service, first);
+            try {
+                beforeExit(random, moment, service, first, signalled, startMillis);
+            } catch (AssertionError | IOException e) {
+                if (signalled.get() == 0) {
+                    throw new BrokenOff(e.getMessage() + "\n" + service.output());
                 }
-                case READY -> service.awaitLine("ready in ", READY_WITHIN);
-                case LOAD -> {
-                    service.awaitReady(READY_WITHIN);
-                    try (LoadClients load = LoadClients.start(service.httpPort(), 4, RestartHarness.ACCOUNTS, RestartHarness.CURRENCY)) {
-                        Thread.sleep(random.nextInt(1000));
-                        signalled.set(System.nanoTime());
-                        send(service, first);
-                        service.awaitExit(BUDGET.plus(GRACE).plusSeconds(30));
-                    }
-                }
-                case ERROR -> {
-                    service.awaitReady(READY_WITHIN);
-                    errorAnswer(service.httpPort());
-                    signalled.set(System.nanoTime());
-                    send(service, first);
-                }
-                case DRAIN -> {
-                    service.awaitReady(READY_WITHIN);
-                    signalled.set(System.nanoTime());
-                    send(service, first);
-                    Thread.sleep(random.nextInt((int) DRAIN_DELAY.toMillis() + 200));
-                    String second = random.nextBoolean() ? "TERM" : "INT";
-                    send(service, second);
-                    signals = first + "+" + second;
-                }
+                throw e;
+            }
+            if (moment == Moment.DRAIN) {
+                Thread.sleep(random.nextInt((int) DRAIN_DELAY.toMillis() + 200));
+                String second = random.nextBoolean() ? "TERM" : "INT";
+                send(service, second);
+                signals = first + "+" + second;
             }
             int status;
             try {
@@ -194,6 +188,52 @@ public final class SignalStorm {
             Duration took = Duration.ofNanos(System.nanoTime() - signalled.get());
             Cycle cycle = new Cycle(moment, signals, took, status, "");
             return cycle.obeyed() ? cycle : new Cycle(moment, signals, took, status, service.output());
+        }
+    }
+
+    /** Waits for the cycle's moment and sends the first signal. */
+    private static void beforeExit(Random random, Moment moment, ServiceProcess service, String first, AtomicLong signalled,
+            long startMillis) throws IOException, InterruptedException {
+        switch (moment) {
+            case START -> {
+                Thread.sleep(random.nextLong(startMillis));
+                signalled.set(System.nanoTime());
+                send(service, first);
+            }
+            case READY -> service.awaitLine("ready in ", READY_WITHIN);
+            case LOAD -> {
+                service.awaitReady(READY_WITHIN);
+                try (LoadClients load = LoadClients.start(service.httpPort(), 4, RestartHarness.ACCOUNTS, RestartHarness.CURRENCY)) {
+                    Thread.sleep(random.nextInt(1000));
+                    signalled.set(System.nanoTime());
+                    send(service, first);
+                    awaitExitQuietly(service);
+                }
+            }
+            case ERROR, DRAIN -> {
+                service.awaitReady(READY_WITHIN);
+                if (moment == Moment.ERROR) {
+                    errorAnswer(service.httpPort());
+                }
+                signalled.set(System.nanoTime());
+                send(service, first);
+            }
+        }
+    }
+
+    /** The load runs until the exit; whether the exit came in time is the cycle's to judge. */
+    private static void awaitExitQuietly(ServiceProcess service) throws InterruptedException {
+        try {
+            service.awaitExit(BUDGET.plus(GRACE).plusSeconds(30));
+        } catch (AssertionError ignored) {
+            // judged by the cycle
+        }
+    }
+
+    /** A cycle that ended before its signal was sent: nothing to judge about the signal. */
+    private static final class BrokenOff extends Exception {
+        BrokenOff(String message) {
+            super(message);
         }
     }
 

@@ -23,6 +23,7 @@ class SignalStormIT {
         SignalStorm.Result result = new SignalStorm(work, CYCLES, 2, System.nanoTime()).run();
 
         System.out.println(result.summary());
+        assertThat(result.brokenOff()).as("cycles that broke off before their signal (a failed start)").isEmpty();
         assertThat(result.cycles()).hasSize(CYCLES);
         assertThat(result.disobeyed()).as("signals not obeyed within the budget with a documented status").isEmpty();
     }
