@@ -1,6 +1,9 @@
 """Holds a listening socket and starts Lastcall on it, as systemd does with a socket unit.
 
-usage: python3 socket_parent.py JAVA JAR LOG_DIR NOTIFY_SOCKET
+usage: python3 socket_parent.py JAVA JAR LOG_DIR NOTIFY_SOCKET [JVM-OPTION...]
+
+The jar runs with the JVM options given (the units' @jvm.options and AOT cache, say), or with
+just the two the jar needs.
 
 Binds 127.0.0.1 on a free port, prints "listening PORT", then reads commands, one a line:
   start MODE  starts the jar on the held socket and answers "started PID LOGFILE"; MODE is
@@ -99,6 +102,8 @@ def exit_status(pid):
 
 def main():
     java, jar, log_dir, notify_socket = sys.argv[1:5]
+    if len(sys.argv) > 5:  # the JVM options to start the jar with, e.g. @config/jvm.options
+        JAVA_FLAGS[:] = sys.argv[5:]
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -193,6 +193,19 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("no config/jvm.options above " + Path.of("").toAbsolutePath());
     }
 
+    /**
+     * The JVM options the units start the jar with: {@code @config/jvm.options}, and the AOT cache
+     * the launcher trained when it names one ({@code -Dlastcall.aot}, as {@code ./lastcall bench} does).
+     */
+    public static List<String> shippedJvmOptions() {
+        List<String> options = new ArrayList<>(List.of("@" + jvmOptionsFile()));
+        String aot = System.getProperty("lastcall.aot");
+        if (aot != null && Files.isRegularFile(Path.of(aot))) {
+            options.add("-XX:AOTCache=" + aot);
+        }
+        return options;
+    }
+
     public static String java() {
         return System.getProperty("lastcall.java", ProcessHandle.current().info().command().orElse("java"));
     }

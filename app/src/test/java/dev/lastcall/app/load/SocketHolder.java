@@ -1,5 +1,6 @@
 package dev.lastcall.app.load;
 
+import dev.lastcall.app.ServiceProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -51,8 +52,10 @@ final class SocketHolder implements AutoCloseable {
 
     static SocketHolder start(String java, String jar, Path logs, Map<String, String> environment)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("python3", script().toString(), java, jar, logs.toString(),
-                logs.resolve("notify.sock").toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        List<String> command = new ArrayList<>(List.of("python3", script().toString(), java, jar, logs.toString(),
+                logs.resolve("notify.sock").toString()));
+        command.addAll(ServiceProcess.shippedJvmOptions());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().keySet().removeIf(name -> name.startsWith("LASTCALL_"));
         builder.environment().putAll(environment);
         return new SocketHolder(builder.start());
