@@ -1,18 +1,11 @@
 package dev.lastcall.app.load;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,7 +77,7 @@ public final class LoadClients implements AutoCloseable {
     }
 
     private void loop() {
-        Connection connection = null;
+        ClientConnection connection = null;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (running.get()) {
             boolean transfer = transfersOnly || random.nextInt(3) != 0;
@@ -103,30 +96,30 @@ public final class LoadClients implements AutoCloseable {
             boolean sent = false;
             try {
                 if (connection == null) {
-                    connection = new Connection(port);
+                    connection = new ClientConnection(port, TIMEOUT_MILLIS);
                 }
                 sent = true;
-                Response response;
+                ClientConnection.Response response;
                 try {
                     response = connection.exchange(request);
-                } catch (NoAnswerOnReusedConnection race) {
+                } catch (ClientConnection.NoAnswerOnReusedConnection race) {
                     // HTTP/1.1's one race: the server closed this idle connection as the request
                     // left; nothing was read, so the request is sent again once, as real clients do
                     retriedOnReusedConnections.incrementAndGet();
                     connection.close();
-                    connection = new Connection(port);
+                    connection = new ClientConnection(port, TIMEOUT_MILLIS);
                     response = connection.exchange(request);
                 }
                 requests.incrementAndGet();
                 long end = System.nanoTime();
                 latenciesMicros.add((end - begin) / 1_000);
                 timings.add(new long[] {begin, end});
-                if (response.status >= 500 || (transfer && response.status != 201) || (!transfer && response.status != 200)) {
-                    failures.add(new Failure(System.nanoTime(), "HTTP " + response.status + " " + response.body));
+                if (response.status() >= 500 || (transfer && response.status() != 201) || (!transfer && response.status() != 200)) {
+                    failures.add(new Failure(System.nanoTime(), "HTTP " + response.status() + " " + response.body()));
                 } else if (transfer) {
-                    acknowledged.put(key, Long.parseLong(response.body.replaceAll(".*\"id\":\"?(\\d+)\"?.*", "$1")));
+                    acknowledged.put(key, Long.parseLong(response.body().replaceAll(".*\"id\":\"?(\\d+)\"?.*", "$1")));
                 }
-                if (response.closes) {
+                if (response.closes()) {
                     connection.close();
                     connection = null;
                 }
@@ -238,95 +231,6 @@ public final class LoadClients implements AutoCloseable {
         running.set(false);
         for (Thread thread : threads) {
             thread.join(Duration.ofSeconds(TIMEOUT_MILLIS / 1000 + 5));
-        }
-    }
-
-    private record Response(int status, String body, boolean closes) {}
-
-    /** A reused connection closed before any byte of the answer: the request was not read. */
-    private static final class NoAnswerOnReusedConnection extends IOException {
-        NoAnswerOnReusedConnection() {
-            super("a reused connection closed before any byte of the answer");
-        }
-    }
-
-    private static final class Connection {
-        private final Socket socket = new Socket();
-        private final InputStream in;
-        private final OutputStream out;
-        private int exchanges;
-
-        Connection(int port) throws IOException {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
-            socket.setSoTimeout(TIMEOUT_MILLIS);
-            in = socket.getInputStream();
-            out = socket.getOutputStream();
-        }
-
-        Response exchange(String request) throws IOException {
-            boolean reused = exchanges++ > 0;
-            int first;
-            try {
-                out.write(request.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                first = in.read();
-            } catch (SocketException e) {
-                if (reused) {
-                    throw new NoAnswerOnReusedConnection();
-                }
-                throw e;
-            }
-            if (first < 0 && reused) {
-                throw new NoAnswerOnReusedConnection();
-            }
-            String statusLine = (first < 0 || first == '\n' ? "" : Character.toString(first)) + line();
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            int length = 0;
-            boolean chunked = false;
-            boolean closes = false;
-            for (String header; !(header = line()).isEmpty(); ) {
-                String lower = header.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Integer.parseInt(lower.substring(15).trim());
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                    closes = true;
-                }
-            }
-            String body = chunked ? chunkedBody() : new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            return new Response(status, body, closes);
-        }
-
-        private String chunkedBody() throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            for (int size; (size = Integer.parseInt(line().trim().split(";")[0], 16)) > 0; ) {
-                body.write(in.readNBytes(size));
-                line();
-            }
-            line();
-            return body.toString(StandardCharsets.UTF_8);
-        }
-
-        private String line() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b; (b = in.read()) != '\n'; ) {
-                if (b < 0) {
-                    throw new IOException("connection closed by the server mid-response");
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing a socket that is already broken
-            }
         }
     }
 }

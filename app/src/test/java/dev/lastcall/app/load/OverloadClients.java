@@ -1,17 +1,10 @@
 package dev.lastcall.app.load;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -69,7 +62,7 @@ public final class OverloadClients implements AutoCloseable {
     }
 
     private void loop() {
-        Connection connection = null;
+        ClientConnection connection = null;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (running.get()) {
             String key = UUID.randomUUID().toString();
@@ -80,9 +73,9 @@ public final class OverloadClients implements AutoCloseable {
             long begin = System.nanoTime();
             try {
                 if (connection == null) {
-                    connection = new Connection(port);
+                    connection = new ClientConnection(port, TIMEOUT_MILLIS);
                 }
-                Response response = connection.exchange("POST /v1/transfers HTTP/1.1\r\nHost: lastcall\r\n"
+                ClientConnection.Response response = connection.exchange("POST /v1/transfers HTTP/1.1\r\nHost: lastcall\r\n"
                         + "Content-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: "
                         + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
                 long micros = (System.nanoTime() - begin) / 1_000;
@@ -123,7 +116,7 @@ public final class OverloadClients implements AutoCloseable {
         }
     }
 
-    private static boolean overloadedProblem(Response response) {
+    private static boolean overloadedProblem(ClientConnection.Response response) {
         return response.header("content-type").startsWith("application/problem+json")
                 && response.body().contains("\"code\":\"overloaded\"")
                 && response.header("retry-after").strip().matches("[1-9][0-9]*");
@@ -171,66 +164,6 @@ public final class OverloadClients implements AutoCloseable {
         running.set(false);
         for (Thread thread : threads) {
             thread.join(Duration.ofMillis(TIMEOUT_MILLIS + 5_000));
-        }
-    }
-
-    private record Response(int status, Map<String, String> headers, String body) {
-        String header(String lowerCaseName) {
-            return headers.getOrDefault(lowerCaseName, "");
-        }
-
-        boolean closes() {
-            return header("connection").toLowerCase(Locale.ROOT).contains("close");
-        }
-    }
-
-    private static final class Connection {
-        private final Socket socket = new Socket();
-        private final InputStream in;
-        private final OutputStream out;
-
-        Connection(int port) throws IOException {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
-            socket.setSoTimeout(TIMEOUT_MILLIS);
-            in = socket.getInputStream();
-            out = socket.getOutputStream();
-        }
-
-        Response exchange(String request) throws IOException {
-            out.write(request.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            int status = Integer.parseInt(line().split(" ")[1]);
-            Map<String, String> headers = new HashMap<>();
-            for (String header; !(header = line()).isEmpty(); ) {
-                int colon = header.indexOf(':');
-                headers.put(header.substring(0, colon).strip().toLowerCase(Locale.ROOT), header.substring(colon + 1).strip());
-            }
-            if (headers.getOrDefault("transfer-encoding", "").contains("chunked")) {
-                throw new IOException("a chunked answer; these clients expect Content-Length");
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            return new Response(status, headers, new String(in.readNBytes(length), StandardCharsets.UTF_8));
-        }
-
-        private String line() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b; (b = in.read()) != '\n'; ) {
-                if (b < 0) {
-                    throw new IOException("connection closed by the server mid-response");
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing a socket that is already broken
-            }
         }
     }
 }
