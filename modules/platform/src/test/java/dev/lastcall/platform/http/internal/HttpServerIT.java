@@ -374,6 +374,7 @@ class HttpServerIT {
                 RawHttp.Response before = keptAlive.send(HELLO).read();
                 assertThat(before.status()).isEqualTo(200);
                 assertThat(before.header("connection")).isNull();
+                await().atMost(Duration.ofSeconds(5)).until(() -> service.http.inFlight() == 0);
                 CompletableFuture<HttpResponse<String>> held = getAsync(service, "/hold");
                 service.gate.awaitEntered(1);
 
@@ -399,6 +400,7 @@ class HttpServerIT {
             try (RunningService service = RunningService.start(Map.of());
                     RawHttp keptAlive = RawHttp.open(service.httpPort())) {
                 assertThat(keptAlive.send(HELLO).read().status()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(5)).until(() -> service.http.inFlight() == 0);
                 CompletableFuture<HttpResponse<String>> held = getAsync(service, "/hold");
                 service.gate.awaitEntered(1);
 
@@ -422,6 +424,8 @@ class HttpServerIT {
             try (RunningService service = RunningService.start(Map.of("LASTCALL_HTTP_DRAIN_IDLE_TIMEOUT", "10s"));
                     RawHttp keptAlive = RawHttp.open(service.httpPort())) {
                 assertThat(keptAlive.send(HELLO).read().status()).isEqualTo(200);
+                // the answer is on the wire a moment before the server counts its request complete
+                await().atMost(Duration.ofSeconds(5)).until(() -> service.http.inFlight() == 0);
 
                 // nothing in flight: only this connection, idle for less than 10 s, holds the drain
                 CompletableFuture<StopReport> stop = service.stopInBackground();
@@ -495,6 +499,7 @@ class HttpServerIT {
         void aCleanDrainReportsCompleteWithTheRequestsItDrained() throws Exception {
             try (RunningService service = RunningService.start(Map.of())) {
                 assertThat(get(service, "/hello").statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(5)).until(() -> service.http.inFlight() == 0);
                 List<CompletableFuture<HttpResponse<String>>> held = List.of(
                         getAsync(service, "/hold"), getAsync(service, "/hold"));
                 service.gate.awaitEntered(2);
