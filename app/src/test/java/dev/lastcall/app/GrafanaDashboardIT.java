@@ -1,6 +1,7 @@
 package dev.lastcall.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +43,11 @@ class GrafanaDashboardIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(missing.statusCode()).isEqualTo(404);
 
-            Scrape scrape = Scrape.of(URI.create("http://127.0.0.1:" + service.adminPort() + "/metrics"));
+            URI metrics = URI.create("http://127.0.0.1:" + service.adminPort() + "/metrics");
+            // the answer is on the wire a moment before the server records the request
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Scrape.of(metrics).names().contains("http_server_request_duration_seconds_count"));
+            Scrape scrape = Scrape.of(metrics);
 
             assertThat(scrape.names()).containsAll(queried);
         }
