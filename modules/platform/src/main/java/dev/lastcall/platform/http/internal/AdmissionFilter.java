@@ -15,8 +15,6 @@ import java.time.Duration;
 final class AdmissionFilter extends HttpFilter {
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-    /** Larger than any body the API takes but an unusual one; a larger body is not read, and the connection closes. */
-    private static final long LARGEST_BODY_READ = 16 * 1024;
 
     private final Admission admission;
     private final Json json;
@@ -38,33 +36,12 @@ final class AdmissionFilter extends HttpFilter {
             }
             return;
         }
-        if (!bodyDropped(request)) {
-            // As for a 401: the body is not read, so Jetty closes the connection; said here, no
-            // client sends its next request on it.
+        // a refused client comes back after Retry-After: on the same connection, when its body was small
+        if (!UnreadBody.dropped(request)) {
             response.setHeader("Connection", "close");
         }
         json.writeProblem(response, new ProblemException(Problem.of(503, "overloaded", "Overloaded",
                 detail(outcome)), RETRY_AFTER));
-    }
-
-    /**
-     * Reads and drops a small body, so that the connection stays open: a refused client that comes
-     * back after Retry-After then costs no new connection while the service is busiest.
-     */
-    private static boolean bodyDropped(HttpServletRequest request) {
-        long length = request.getContentLengthLong();
-        if (length <= 0) {
-            return request.getHeader("Transfer-Encoding") == null;
-        }
-        if (length > LARGEST_BODY_READ) {
-            return false;
-        }
-        try {
-            request.getInputStream().skipNBytes(length);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private String detail(Admission.Outcome outcome) {

@@ -60,7 +60,7 @@ final class ProblemFilter extends HttpFilter {
             return;
         }
         response.reset();
-        if (connectionClosing.closing()) {
+        if (connectionClosing.closing() || !UnreadBody.dropped(request)) {
             response.setHeader("Connection", "close");
         }
         RequestContext.current().ifPresent(context -> response.setHeader(RequestId.HEADER, context.requestId().value()));
