@@ -134,7 +134,7 @@ public final class Database implements Managed {
             HikariDataSource connected;
             try {
                 connected = connect(url, user, password);
-            } catch (StartFailure e) {
+            } catch (Exception | Error e) {
                 awaitQuietly(migration);
                 throw e;
             }
@@ -248,7 +248,6 @@ public final class Database implements Managed {
         });
     }
 
-    /** Waits for the migration also when the pool failed, so that nothing runs on after a failed start. */
     private static void awaitMigration(FutureTask<Void> migration) throws StartFailure, InterruptedException {
         try {
             migration.get();
@@ -262,7 +261,10 @@ public final class Database implements Managed {
         }
     }
 
-    /** The pool's failure is the one to report; the migration failed for the same reason or not at all. */
+    /**
+     * Waits for the migration when the pool failed, so that nothing runs on after a failed start;
+     * the pool's failure is the one to report (the migration failed for the same reason or not at all).
+     */
     private static void awaitQuietly(FutureTask<Void> migration) throws InterruptedException {
         try {
             migration.get();
