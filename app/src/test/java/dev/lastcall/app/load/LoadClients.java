@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LoadClients implements AutoCloseable {
 
     /** A request that failed, as a client saw it. */
-    public record Failure(long atNanos, String what) {}
+    /** A failed request: when it was sent and when it failed (System.nanoTime), and how. */
+    public record Failure(long sentNanos, long atNanos, String what) {}
 
     private static final int TIMEOUT_MILLIS = 30_000;
     private static final Duration PAUSE_AFTER_FAILURE = Duration.ofMillis(20);
@@ -115,7 +116,7 @@ public final class LoadClients implements AutoCloseable {
                 latenciesMicros.add((end - begin) / 1_000);
                 timings.add(new long[] {begin, end});
                 if (response.status() >= 500 || (transfer && response.status() != 201) || (!transfer && response.status() != 200)) {
-                    failures.add(new Failure(System.nanoTime(), "HTTP " + response.status() + " " + response.body()));
+                    failures.add(new Failure(begin, System.nanoTime(), "HTTP " + response.status() + " " + response.body()));
                 } else if (transfer) {
                     acknowledged.put(key, Long.parseLong(response.body().replaceAll(".*\"id\":\"?(\\d+)\"?.*", "$1")));
                 }
@@ -125,7 +126,7 @@ public final class LoadClients implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 requests.incrementAndGet();
-                failures.add(new Failure(System.nanoTime(), e.toString()));
+                failures.add(new Failure(begin, System.nanoTime(), e.toString()));
                 if (transfer && sent) {
                     unanswered.put(key, request);
                 }

@@ -36,7 +36,7 @@ public final class ReloadHarness {
 
     /** What a run measured and what the database held afterwards. */
     public record Result(int reloads, int clients, long requests, List<LoadClients.Failure> failures,
-            double[] steadyMillis, double[] windowMillis, List<Duration> windows, List<Duration> toReady,
+            double[] steadyMillis, double[] windowMillis, List<SocketHolder.Handover> handovers, List<Duration> windows, List<Duration> toReady,
             List<Integer> exitStatuses, List<String> protocolViolations, long adminProbes, long adminFailures,
             LedgerInvariants.Report ledger, long eventsNotDelivered) {
 
@@ -51,6 +51,36 @@ public final class ReloadHarness {
                             windowMillis[0], windowMillis[1], windowMillis[2], median(readySeconds), last(readySeconds),
                             median(windowSeconds), last(windowSeconds), new HashSet<>(exitStatuses), protocolViolations.size(),
                             adminProbes, adminFailures, ledger.summary(), eventsNotDelivered);
+        }
+
+        /** Each failure placed on the handovers' timelines: a failure's cause shows in when it happened. */
+        public String failureTimeline() {
+            StringBuilder timeline = new StringBuilder();
+            for (LoadClients.Failure failure : failures) {
+                timeline.append("\n  sent ").append(placed(failure.sentNanos())).append(", failed ")
+                        .append(placed(failure.atNanos())).append(": ").append(failure.what());
+            }
+            return timeline.toString();
+        }
+
+        private String placed(long nanos) {
+            SocketHolder.Handover nearest = null;
+            for (SocketHolder.Handover handover : handovers) {
+                if (handover.beganNanos() <= nanos) {
+                    nearest = handover;
+                }
+            }
+            if (nearest == null) {
+                return "before the first reload";
+            }
+            return "%+.3f s after reload %d's SIGHUP (pid %d to %d; successor ready at %+.3f s, old exited at %+.3f s)"
+                    .formatted(seconds(nanos - nearest.beganNanos()), handovers.indexOf(nearest) + 1, nearest.oldPid(),
+                            nearest.newPid(), seconds(nearest.readyNanos() - nearest.beganNanos()),
+                            seconds(nearest.exitedNanos() - nearest.beganNanos()));
+        }
+
+        private static double seconds(long nanos) {
+            return nanos / 1e9;
         }
 
         private static double median(List<Double> sorted) {
@@ -86,6 +116,7 @@ public final class ReloadHarness {
                 holder.startAndAwaitReady();
                 RestartHarness.prepare(holder.port(), receiver);
                 List<long[]> windows = new ArrayList<>();
+                List<SocketHolder.Handover> handovers = new ArrayList<>();
                 List<Duration> toReady = new ArrayList<>();
                 List<Integer> exits = new ArrayList<>();
                 List<String> violations = new ArrayList<>();
@@ -95,6 +126,7 @@ public final class ReloadHarness {
                     Thread.sleep(STEADY_BETWEEN);
                     for (int i = 0; i < reloads; i++) {
                         SocketHolder.Handover handover = holder.handOver();
+                        handovers.add(handover);
                         windows.add(new long[] {handover.beganNanos(), handover.exitedNanos()});
                         toReady.add(Duration.ofNanos(handover.readyNanos() - handover.beganNanos()));
                         exits.add(handover.oldExitStatus());
@@ -105,7 +137,7 @@ public final class ReloadHarness {
                     load.close();
                 }
                 holder.stop();
-                return check(jdbcUrl, load, windows, toReady, exits, violations, admin, receiver);
+                return check(jdbcUrl, load, handovers, windows, toReady, exits, violations, admin, receiver);
             }
         }
     }
@@ -141,14 +173,14 @@ public final class ReloadHarness {
         return -1;
     }
 
-    private Result check(String jdbcUrl, LoadClients load, List<long[]> windows, List<Duration> toReady, List<Integer> exits,
+    private Result check(String jdbcUrl, LoadClients load, List<SocketHolder.Handover> handovers, List<long[]> windows, List<Duration> toReady, List<Integer> exits,
             List<String> violations, AdminProbe admin, WebhookReceiver receiver) throws SQLException, InterruptedException {
         try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
             LedgerInvariants.Report ledger = LedgerInvariants.check(db, load.acknowledged());
             long notDelivered = EventDeliveries.awaitAllDelivered(db, receiver, EVENTS_DELIVERED_WITHIN);
             return new Result(reloads, clients, load.requests(), load.failures(),
                     LoadClients.percentilesMillis(load.latenciesMicros(windows, false)),
-                    LoadClients.percentilesMillis(load.latenciesMicros(windows, true)),
+                    LoadClients.percentilesMillis(load.latenciesMicros(windows, true)), handovers,
                     windows.stream().map(w -> Duration.ofNanos(w[1] - w[0])).toList(), toReady, exits, violations,
                     admin.probes.get(), admin.failures.get(), ledger, notDelivered);
         }
