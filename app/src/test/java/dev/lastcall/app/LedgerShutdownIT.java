@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -110,8 +111,8 @@ class LedgerShutdownIT {
             int finished = log.first("transactions: \\d+ open finished after");
             int poolClosed = log.first("database: pool closed");
             List<Integer> commits = log.all("transactions: committed on attempt");
-            assertThat(commits.size()).as("commit lines (one per transaction) against acknowledged transfers")
-                    .isGreaterThanOrEqualTo(load.acknowledged().size());
+            // one commit line per transaction; a transaction commits a batch of transfers (group commit)
+            assertThat(commits).as("commit lines").isNotEmpty();
             assertThat(List.of(signal, refusing, finished, poolClosed)).as("signal, refusing, finished, pool closed")
                     .isSorted().doesNotHaveDuplicates();
             assertThat(commits.getLast()).as("the last commit line comes before the drain's end").isLessThan(finished);
@@ -192,6 +193,80 @@ class LedgerShutdownIT {
             }
         } finally {
             stopLeftoverPostgres(state);
+        }
+    }
+
+    /**
+     * A SIGKILL while a batch of the group commit is open: the batch has taken its transfers'
+     * keys and waits for an account row the test holds locked. Nothing of any transfer in it may
+     * stay, and each, sent again with its key to the next process, applies once as a first answer.
+     */
+    @Test
+    void aSigkillMidBatchLeavesNothingOfItsTransfersAndTheirRetriesApplyOnce() throws Exception {
+        int transfers = 6;
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+                Connection db = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
+                Connection holder = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"))) {
+            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+            Map<String, String> requests = new HashMap<>();
+            List<RawHttp> waiting = new ArrayList<>();
+            try (ServiceProcess killed = ServiceProcess.builder().quiet().label("killed-mid-batch").stateDir(work.resolve("a"))
+                    .env("LASTCALL_DB_URL", url).env("LASTCALL_DB_USER", "postgres").start().awaitReady()) {
+                openAccounts(killed.httpPort());
+                holder.setAutoCommit(false);
+                try (Statement lock = holder.createStatement()) {
+                    lock.executeQuery("SELECT 1 FROM ledger_account WHERE code = 'world' FOR UPDATE").close();
+                }
+                for (int i = 0; i < transfers; i++) {
+                    String key = "mid-batch-" + i;
+                    String body = "{\"from\":\"world\",\"to\":\"%s\",\"amount\":%d,\"currency\":\"%s\",\"reference\":\"%s\"}"
+                            .formatted(ACCOUNTS.get(i % ACCOUNTS.size()), 10 + i, CURRENCY, key);
+                    requests.put(key, "POST /v1/transfers HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                            + "Idempotency-Key: " + key + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+                    waiting.add(RawHttp.open(killed.httpPort()).send(requests.get(key)));
+                }
+                await().atMost(LOAD_TIMEOUT).until(() -> backendsWaitingForALock(db) > 0);
+                killed.signal("KILL");
+                assertThat(killed.awaitExit(EXIT)).as("exit status of a killed JVM").isEqualTo(128 + 9);
+            } finally {
+                for (RawHttp connection : waiting) {
+                    connection.close();
+                }
+            }
+            holder.commit();
+
+            await().atMost(LOAD_TIMEOUT).until(() -> backendsWaitingForALock(db) == 0);
+            assertThat(storedReferences(db, requests.keySet())).as("transfers of the killed batch in the ledger").isEmpty();
+            assertThat(count(db, "SELECT count(*) FROM ledger_idempotency_key WHERE idempotency_key LIKE 'mid-batch-%'"))
+                    .as("keys of the killed batch").isZero();
+            Map<String, Long> acknowledged = new HashMap<>();
+            try (ServiceProcess next = ServiceProcess.builder().quiet().label("after-mid-batch").stateDir(work.resolve("b"))
+                    .env("LASTCALL_DB_URL", url).env("LASTCALL_DB_USER", "postgres").start().awaitReady()) {
+                for (Map.Entry<String, String> retry : requests.entrySet()) {
+                    try (RawHttp http = RawHttp.open(next.httpPort())) {
+                        RawHttp.Response response = http.send(retry.getValue()).read();
+                        assertThat(response.status()).as(response.body()).isEqualTo(201);
+                        assertThat(response.header("Idempotent-Replayed")).as("a replay header").isNull();
+                        acknowledged.put(retry.getKey(), transferId(response.body()));
+                    }
+                }
+                next.signal("TERM");
+                assertThat(next.awaitExit(EXIT)).isEqualTo(0);
+            }
+            LedgerInvariants.Report ledger = LedgerInvariants.check(db, acknowledged);
+            assertThat(ledger.violations()).as(ledger.summary()).isEmpty();
+            assertThat(ledger.acknowledged()).isEqualTo(transfers);
+        }
+    }
+
+    private static long backendsWaitingForALock(Connection db) throws SQLException {
+        return count(db, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
+    }
+
+    private static long count(Connection db, String sql) throws SQLException {
+        try (Statement statement = db.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
         }
     }
 

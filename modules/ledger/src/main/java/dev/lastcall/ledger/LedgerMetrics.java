@@ -2,6 +2,7 @@ package dev.lastcall.ledger;
 
 import dev.lastcall.ledger.TransferAnswer.Stored;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -22,6 +23,7 @@ final class LedgerMetrics {
     private final MeterRegistry registry;
     private final Counter created;
     private final Counter replayed;
+    private final DistributionSummary batchSize;
 
     @Inject
     LedgerMetrics(MeterRegistry registry) {
@@ -32,7 +34,14 @@ final class LedgerMetrics {
         this.replayed = Counter.builder("lastcall.ledger.transfers.replayed")
                 .description("Requests answered with the stored answer of an earlier request with the same Idempotency-Key")
                 .register(registry);
+        this.batchSize = DistributionSummary.builder("lastcall.ledger.transfers.batch.size")
+                .description("Transfer requests per committed batch (group commit): one transaction and one WAL flush each")
+                .register(registry);
         KNOWN_REFUSALS.forEach(this::refusals);
+    }
+
+    void committedBatch(int transfers) {
+        batchSize.record(transfers);
     }
 
     void answered(Stored answer) {

@@ -48,7 +48,7 @@ class IdempotencyKeyExpiryIT {
             return null;
         });
 
-        new IdempotencyKeyExpiry(service.transactions(), new LedgerSettings(Duration.ofHours(24), Duration.ofMinutes(1))).run();
+        new IdempotencyKeyExpiry(service.transactions(), new LedgerSettings(Duration.ofHours(24), Duration.ofMinutes(1), 256, 2, Duration.ZERO)).run();
 
         long remainingOld = count("SELECT count(*) FROM ledger_idempotency_key WHERE idempotency_key LIKE 'old-%'");
         long remainingYoung = count("SELECT count(*) FROM ledger_idempotency_key WHERE idempotency_key LIKE 'young-%'");
@@ -60,7 +60,7 @@ class IdempotencyKeyExpiryIT {
     void anInterruptedRunStopsBetweenBatches() {
         Thread.currentThread().interrupt();
         try {
-            new IdempotencyKeyExpiry(service.transactions(), new LedgerSettings(Duration.ofHours(24), Duration.ofMinutes(1))).run();
+            new IdempotencyKeyExpiry(service.transactions(), new LedgerSettings(Duration.ofHours(24), Duration.ofMinutes(1), 256, 2, Duration.ZERO)).run();
             throw new AssertionError("expected the run to stop on the interrupt");
         } catch (InterruptedException expected) {
             assertThat(expected).hasMessageContaining("stopped after deleting 0 expired keys");

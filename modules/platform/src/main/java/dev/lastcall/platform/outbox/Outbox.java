@@ -15,14 +15,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** Publishes events inside a caller's transaction and hands them to their consumers. */
 @Singleton
 public final class Outbox {
 
-    private static final String INSERT_EVENT =
-            "INSERT INTO outbox_events (event_id, type, payload, traceparent) VALUES (?, ?, ?::jsonb, ?) RETURNING id";
-    private static final String INSERT_PENDING = "INSERT INTO outbox_pending (consumer, event) VALUES (?, ?)";
+    /** The events in the given order, so their ids (and so every consumer's order) follow it, with one pending row per consumer. */
+    private static final String INSERT_EVENTS = """
+            WITH events AS (
+                INSERT INTO outbox_events (event_id, type, payload, traceparent)
+                SELECT e.event_id, ?, e.payload::jsonb, e.traceparent
+                FROM unnest(?::uuid[], ?::text[], ?::text[]) WITH ORDINALITY AS e(event_id, payload, traceparent, position)
+                ORDER BY e.position
+                RETURNING id)
+            INSERT INTO outbox_pending (consumer, event)
+            SELECT c.consumer, e.id FROM events e CROSS JOIN unnest(?::text[]) AS c(consumer)""";
     private static final String TAKE = """
             WITH taken AS (
                 DELETE FROM outbox_pending
@@ -54,29 +62,47 @@ public final class Outbox {
      * @return the event's id, stable for every consumer and every retry
      */
     public UUID publish(Connection transaction, String type, Object payload) throws SQLException {
-        UUID id = UUID.randomUUID();
-        long row;
-        try (PreparedStatement insert = transaction.prepareStatement(INSERT_EVENT)) {
-            insert.setObject(1, id);
-            insert.setString(2, type);
-            insert.setString(3, json(payload));
-            insert.setString(4, RequestContext.current().flatMap(RequestContext::span).map(TraceParent::header).orElse(null));
-            try (ResultSet keys = insert.executeQuery()) {
-                keys.next();
-                row = keys.getLong(1);
-            }
+        return publishAll(transaction, type, List.of(Publication.fromThisRequest(payload))).getFirst();
+    }
+
+    /**
+     * Writes events of one type in the caller's transaction, in the given order, in one statement:
+     * what {@link #publish} does for each, for work that gathers several requests' changes.
+     *
+     * @return the events' ids, in the given order
+     */
+    public List<UUID> publishAll(Connection transaction, String type, List<Publication> publications) throws SQLException {
+        UUID[] ids = new UUID[publications.size()];
+        String[] payloads = new String[ids.length];
+        String[] traceparents = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = UUID.randomUUID();
+            payloads[i] = json(publications.get(i).payload());
+            traceparents[i] = publications.get(i).traceparent();
         }
-        if (!consumers.isEmpty()) {
-            try (PreparedStatement pending = transaction.prepareStatement(INSERT_PENDING)) {
-                for (String consumer : consumers) {
-                    pending.setString(1, consumer);
-                    pending.setLong(2, row);
-                    pending.addBatch();
-                }
-                pending.executeBatch();
-            }
+        try (PreparedStatement insert = transaction.prepareStatement(INSERT_EVENTS)) {
+            insert.setString(1, type);
+            insert.setArray(2, transaction.createArrayOf("uuid", ids));
+            insert.setArray(3, transaction.createArrayOf("text", payloads));
+            insert.setArray(4, transaction.createArrayOf("text", traceparents));
+            insert.setArray(5, transaction.createArrayOf("text", consumers.toArray(String[]::new)));
+            insert.executeUpdate();
         }
-        return id;
+        return List.of(ids);
+    }
+
+    /** An event's payload and the trace it continues ({@code traceparent}, or null without one). */
+    public record Publication(Object payload, @Nullable String traceparent) {
+
+        /** The payload, with the span of the request this thread serves now, if it came with a trace. */
+        public static Publication fromThisRequest(Object payload) {
+            return new Publication(payload, traceOfThisRequest());
+        }
+
+        /** The span of the request this thread serves now as a {@code traceparent}, or null without one. */
+        public static @Nullable String traceOfThisRequest() {
+            return RequestContext.current().flatMap(RequestContext::span).map(TraceParent::header).orElse(null);
+        }
     }
 
     /**
