@@ -13,16 +13,16 @@ import org.junit.jupiter.api.Test;
 class AdmissionSettingsTest {
 
     @Test
-    void shipsATurnPerPoolConnectionAQueueOfAHundredAndHalfASecondToWait() {
+    void shipsSixtyFourTurnsAQueueOfAHundredAndFiveSecondsToWait() {
         assertThat(AdmissionSettings.from(Settings.load(Optional.empty(), Map.of())))
-                .isEqualTo(new AdmissionSettings(10, 100, Duration.ofSeconds(5)));
+                .isEqualTo(new AdmissionSettings(64, 100, Duration.ofSeconds(5)));
     }
 
     @Test
     void takesNoQueueAndNoWait() {
         assertThat(AdmissionSettings.from(Settings.load(Optional.empty(), Map.of(
                 "LASTCALL_HTTP_MAX_QUEUED_REQUESTS", "0", "LASTCALL_HTTP_QUEUE_TIMEOUT", "0s"))))
-                .isEqualTo(new AdmissionSettings(10, 0, Duration.ZERO));
+                .isEqualTo(new AdmissionSettings(64, 0, Duration.ZERO));
     }
 
     @Test
