@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Keep-alive clients, each on its own persistent HTTP/1.1 connection, sending a mix of {@code POST
  * /v1/transfers} (fresh Idempotency-Key each, which is also the transfer's reference) and {@code GET
- * /v1/accounts/{code}}, or transfers only. A connection the server closes after a {@code
- * Connection: close} response is reopened for the next request; anything else that goes wrong is a
- * failure: a 5xx, a reset, a refused connection, a timeout.
+ * /v1/accounts/{code}}, or transfers only: between random pairs of accounts, or all from one. A
+ * connection the server closes after a {@code Connection: close} response is reopened for the next
+ * request; anything else that goes wrong is a failure: a 5xx, a reset, a refused connection, a
+ * timeout.
  */
 public final class LoadClients implements AutoCloseable {
 
@@ -34,6 +36,8 @@ public final class LoadClients implements AutoCloseable {
     private final List<String> accounts;
     private final String currency;
     private final boolean transfersOnly;
+    /** The account every transfer debits; none: each transfer's pair is drawn at random. */
+    private final Optional<String> source;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong requests = new AtomicLong();
@@ -47,11 +51,12 @@ public final class LoadClients implements AutoCloseable {
     /** Idempotency-Key → the whole request, for every transfer sent whose answer never came. */
     private final Map<String, String> unanswered = new ConcurrentHashMap<>();
 
-    private LoadClients(int port, List<String> accounts, String currency, boolean transfersOnly) {
+    private LoadClients(int port, List<String> accounts, String currency, boolean transfersOnly, Optional<String> source) {
         this.port = port;
         this.accounts = List.copyOf(accounts);
         this.currency = currency;
         this.transfersOnly = transfersOnly;
+        this.source = source;
     }
 
     /**
@@ -59,7 +64,7 @@ public final class LoadClients implements AutoCloseable {
      * to one of {@code accounts}, the third reads one's balance.
      */
     public static LoadClients start(int port, int clients, List<String> accounts, String currency) {
-        return new LoadClients(port, accounts, currency, false).startThreads(clients);
+        return new LoadClients(port, accounts, currency, false, Optional.of("world")).startThreads(clients);
     }
 
     /** Starts {@code clients} clients moving small amounts between random pairs of {@code accounts}, nothing else. */
@@ -67,7 +72,18 @@ public final class LoadClients implements AutoCloseable {
         if (accounts.size() < 2) {
             throw new IllegalArgumentException("transfers need two accounts at least");
         }
-        return new LoadClients(port, accounts, currency, true).startThreads(clients);
+        return new LoadClients(port, accounts, currency, true, Optional.empty()).startThreads(clients);
+    }
+
+    /**
+     * Starts {@code clients} clients moving small amounts from {@code source} to one of {@code
+     * accounts}, nothing else: every transfer debits the same account (a hot account).
+     */
+    public static LoadClients transfersFrom(int port, int clients, String source, List<String> accounts, String currency) {
+        if (accounts.isEmpty() || accounts.contains(source)) {
+            throw new IllegalArgumentException("transfers from " + source + " need accounts other than it");
+        }
+        return new LoadClients(port, accounts, currency, true, Optional.of(source)).startThreads(clients);
     }
 
     private LoadClients startThreads(int clients) {
@@ -87,11 +103,11 @@ public final class LoadClients implements AutoCloseable {
             String request;
             if (!transfer) {
                 request = balanceRequest(accounts.get(to));
-            } else if (transfersOnly) {
+            } else if (source.isPresent()) {
+                request = transferRequest(key, source.get(), accounts.get(to), 1 + random.nextInt(100));
+            } else {
                 int from = (to + 1 + random.nextInt(accounts.size() - 1)) % accounts.size();
                 request = transferRequest(key, accounts.get(from), accounts.get(to), 1 + random.nextInt(100));
-            } else {
-                request = transferRequest(key, "world", accounts.get(to), 1 + random.nextInt(100));
             }
             long begin = System.nanoTime();
             boolean sent = false;
