@@ -136,8 +136,10 @@ public final class ReloadHarness {
                 } finally {
                     load.close();
                 }
+                // checked while the last successor runs: it delivers the events the load left in its outbox
+                Result result = check(jdbcUrl, load, handovers, windows, toReady, exits, violations, admin, receiver);
                 holder.stop();
-                return check(jdbcUrl, load, handovers, windows, toReady, exits, violations, admin, receiver);
+                return result;
             }
         }
     }
