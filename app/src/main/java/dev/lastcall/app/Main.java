@@ -24,6 +24,9 @@ public final class Main {
         }
         // before anything else, so that a SIGTERM during the start is ours, not the JVM's exit 143
         Signals.install();
+        // Guice by reflection, without generating classes or keeping a stack trace per binding: ~60 ms of a start
+        System.setProperty("guice_bytecode_gen_option", System.getProperty("guice_bytecode_gen_option", "DISABLED"));
+        System.setProperty("guice_include_stack_traces", System.getProperty("guice_include_stack_traces", "OFF"));
         CommandLine commandLine = parseOrExit(args);
         if (commandLine.help()) {
             System.out.println(CommandLine.USAGE);

@@ -27,7 +27,7 @@ public final class LedgerModule extends AbstractModule {
                         "/v1/accounts", "/v1/accounts/{code}", "/v1/accounts/{code}/transfers")
                 .serve(TransfersServlet.PATH_SPEC, TransfersServlet.class, "/v1/transfers", "/v1/transfers/{id}");
         Jobs.of(binder()).schedule(IdempotencyKeyExpiry.NAME,
-                JobSchedule.every(settings.expiryInterval()).withJitter(settings.expiryInterval().dividedBy(4)),
+                JobSchedule.every(settings.expiryInterval()).withJitterDividedBy(4),
                 IdempotencyKeyExpiry.class);
     }
 }

@@ -30,8 +30,7 @@ public final class WebhooksModule extends AbstractModule {
         OutboxConsumers.of(binder()).add(FanOutJob.CONSUMER);
         Routes.of(binder()).serve(WebhooksServlet.PATH + "/*", WebhooksServlet.class,
                 WebhooksServlet.PATH, WebhooksServlet.PATH + "/{id}", WebhooksServlet.PATH + "/{id}/deliveries");
-        JobSchedule poll = JobSchedule.every(settings.pollInterval())
-                .withJitter(settings.pollInterval().dividedBy(POLL_JITTER_DIVISOR));
+        JobSchedule poll = JobSchedule.every(settings.pollInterval()).withJitterDividedBy(POLL_JITTER_DIVISOR);
         Jobs.of(binder())
                 .schedule(FanOutJob.NAME, poll, FanOutJob.class)
                 .schedule(DeliveryJob.NAME, poll, DeliveryJob.class);

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code log.level} to the root logger and, for {@code log.format = json}, gives the root's
- * appenders (stdout, per {@code logback.xml}) Logback's {@link JsonEncoder} instead of the text
+ * appenders (stdout, per {@link LogbackDefaults} or the file given) Logback's {@link JsonEncoder} instead of the text
  * pattern.
  */
 public final class Logging {

@@ -26,6 +26,12 @@ public record JobSchedule(Duration delay, Duration jitter) {
         return new JobSchedule(delay, value);
     }
 
+    /** Jitter of up to {@code delay / divisor}. */
+    public JobSchedule withJitterDividedBy(long divisor) {
+        // not Duration.dividedBy: it divides in BigDecimal, whose first use costs ~25 ms of a start
+        return withJitter(Duration.ofNanos(delay.toNanos() / divisor));
+    }
+
     public Duration nextDelay() {
         long jitterNanos = jitter.toNanos();
         return jitterNanos == 0 ? delay : delay.plusNanos(ThreadLocalRandom.current().nextLong(jitterNanos + 1));
