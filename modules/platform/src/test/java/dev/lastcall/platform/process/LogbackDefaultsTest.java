@@ -48,6 +48,24 @@ class LogbackDefaultsTest {
         }
     }
 
+    @Test
+    void configuresItselfWhenTheFileGivenIsNotThere() throws JoranException {
+        System.setProperty("logback.configurationFile", "/nonexistent/logback.xml");
+        try {
+            LoggerContext context = new LoggerContext();
+            LogbackDefaults defaults = new LogbackDefaults();
+            defaults.setContext(context);
+            assertThat(defaults.configure(context)).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+            LoggerContext fromXml = new LoggerContext();
+            JoranConfigurator joran = new JoranConfigurator();
+            joran.setContext(fromXml);
+            joran.doConfigure(XML);
+            assertThat(describe(context)).isEqualTo(describe(fromXml));
+        } finally {
+            System.clearProperty("logback.configurationFile");
+        }
+    }
+
     private static List<String> describe(LoggerContext context) {
         List<String> lines = new ArrayList<>();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
