@@ -1,5 +1,6 @@
 package dev.lastcall.app.load;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,8 @@ final class ClientConnection {
     ClientConnection(int port, int timeoutMillis) throws IOException {
         socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
         socket.setSoTimeout(timeoutMillis);
-        in = socket.getInputStream();
+        // buffered: the head of an answer is read byte by byte, a system call each without it
+        in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Keep-alive clients, each on its own persistent HTTP/1.1 connection, sending a mix of {@code POST
@@ -25,11 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoadClients implements AutoCloseable {
 
-    /** A request that failed, as a client saw it. */
     /** A failed request: when it was sent and when it failed (System.nanoTime), and how. */
     public record Failure(long sentNanos, long atNanos, String what) {}
 
     private static final int TIMEOUT_MILLIS = 30_000;
+    private static final Pattern TRANSFER_ID = Pattern.compile("\"id\":\"?(\\d+)");
     private static final Duration PAUSE_AFTER_FAILURE = Duration.ofMillis(20);
 
     private final int port;
@@ -98,7 +100,8 @@ public final class LoadClients implements AutoCloseable {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (running.get()) {
             boolean transfer = transfersOnly || random.nextInt(3) != 0;
-            String key = UUID.randomUUID().toString();
+            // not UUID.randomUUID(): its one SecureRandom, shared by every client thread, serialised them
+            String key = new UUID(random.nextLong(), random.nextLong()).toString();
             int to = random.nextInt(accounts.size());
             String request;
             if (!transfer) {
@@ -134,7 +137,7 @@ public final class LoadClients implements AutoCloseable {
                 if (response.status() >= 500 || (transfer && response.status() != 201) || (!transfer && response.status() != 200)) {
                     failures.add(new Failure(begin, System.nanoTime(), "HTTP " + response.status() + " " + response.body()));
                 } else if (transfer) {
-                    acknowledged.put(key, Long.parseLong(response.body().replaceAll(".*\"id\":\"?(\\d+)\"?.*", "$1")));
+                    acknowledged.put(key, transferId(response.body()));
                 }
                 if (response.closes()) {
                     connection.close();
@@ -156,6 +159,14 @@ public final class LoadClients implements AutoCloseable {
         if (connection != null) {
             connection.close();
         }
+    }
+
+    private static long transferId(String body) {
+        Matcher id = TRANSFER_ID.matcher(body);
+        if (!id.find()) {
+            throw new IllegalStateException("no transfer id in a 201's body: " + body);
+        }
+        return Long.parseLong(id.group(1));
     }
 
     /** Keeps a client from spinning on a port nobody listens on (a killed service): each failure is one try. */

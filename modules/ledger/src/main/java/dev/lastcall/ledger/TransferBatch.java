@@ -8,6 +8,7 @@ import dev.lastcall.ledger.TransferAnswer.Stored;
 import dev.lastcall.platform.http.Problem;
 import dev.lastcall.platform.outbox.Outbox;
 import dev.lastcall.platform.outbox.TransferCreated;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,13 +22,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Applies transfers, in the order given, in the caller's transaction, with six statements however
- * many there are: take their Idempotency-Keys, read the keys already stored, lock every account
- * involved (in id order, so two batches cannot deadlock), number the new transfers, write
- * transfers, entries, balances and keys, and publish their events. Each transfer is decided on
+ * Applies transfers, in the order given, in the caller's transaction, with six statements in four
+ * round trips however many there are: take their Idempotency-Keys, read the keys already stored and
+ * lock every account involved (in id order, so two batches cannot deadlock) in the first, number
+ * the new transfers, write transfers, entries, balances and keys, and publish their events. Each transfer is decided on
  * the balances the ones before it left, and a refused one changes nothing but its own key; the
  * same key twice gets the first one's answer. Can run again from the start, as {@code
  * Transactions} does after a serialization failure or deadlock.
@@ -87,12 +89,12 @@ final class TransferBatch {
     }
 
     private List<TransferAnswer> apply(List<Request> requests) throws SQLException {
-        Set<String> locked = lockKeys(requests);
-        Map<String, StoredKey> stored = storedKeys(locked);
+        Locked read = lockAndRead(requests);
+        Set<String> locked = read.keys();
+        Map<String, StoredKey> stored = read.stored();
         TransferAnswer[] answers = new TransferAnswer[requests.size()];
         Map<String, Integer> firstWithKey = new HashMap<>();
         List<Integer> toDecide = new ArrayList<>();
-        Set<String> codes = new LinkedHashSet<>();
         for (int i = 0; i < requests.size(); i++) {
             Request request = requests.get(i);
             String key = request.key().value();
@@ -108,11 +110,9 @@ final class TransferBatch {
                         ? previous.answer().replay() : new KeyReused();
             } else {
                 toDecide.add(i);
-                codes.add(request.transfer().from());
-                codes.add(request.transfer().to());
             }
         }
-        Map<String, LockedAccount> accounts = lockAccounts(codes);
+        Map<String, LockedAccount> accounts = read.accounts();
         List<Decided> written = new ArrayList<>();
         for (int i : toDecide) {
             Decision decision = decide(requests.get(i).transfer(), accounts);
@@ -141,59 +141,60 @@ final class TransferBatch {
         return answers[first] instanceof Stored answer ? answer.replay() : answers[first];
     }
 
+    private record Locked(Set<String> keys, Map<String, StoredKey> stored, Map<String, LockedAccount> accounts) {}
+
     /**
-     * Transaction-scoped advisory locks on the keys: a request whose key another transaction holds
-     * is told the key is in use instead of waiting. Taken in a statement of their own, so that the
-     * next statement's snapshot (READ COMMITTED takes one per statement) sees whatever the previous
-     * holder committed before it let go.
+     * One round trip, three statements: transaction-scoped advisory locks on the keys (a request
+     * whose key another transaction holds is told the key is in use instead of waiting), the keys
+     * already stored, and a lock on every account any request names. The keys are read in a
+     * statement after the one that locked them, so that its snapshot (READ COMMITTED takes one per
+     * statement) sees whatever the previous holder committed before it let go. The accounts of a
+     * request that turns out to be a replay are locked too, for nothing but simplicity.
      */
-    private Set<String> lockKeys(List<Request> requests) throws SQLException {
+    private Locked lockAndRead(List<Request> requests) throws SQLException {
         String[] keys = requests.stream().map(r -> r.key().value()).distinct().toArray(String[]::new);
+        String[] codes = requests.stream().flatMap(r -> Stream.of(r.transfer().from(), r.transfer().to()))
+                .distinct().toArray(String[]::new);
+        try (PreparedStatement statements = connection.prepareStatement(
+                String.join(";\n", LOCK_KEYS, STORED_KEYS, LOCK_ACCOUNTS))) {
+            Array keyArray = connection.createArrayOf("text", keys);
+            statements.setArray(1, keyArray);
+            statements.setArray(2, keyArray);
+            statements.setArray(3, connection.createArrayOf("text", codes));
+            statements.execute();
+            Set<String> locked = lockedKeys(statements.getResultSet());
+            statements.getMoreResults();
+            Map<String, StoredKey> stored = storedKeys(statements.getResultSet());
+            statements.getMoreResults();
+            return new Locked(locked, stored, lockedAccounts(statements.getResultSet()));
+        }
+    }
+
+    private static Set<String> lockedKeys(ResultSet rows) throws SQLException {
         Set<String> locked = new LinkedHashSet<>();
-        try (PreparedStatement lock = connection.prepareStatement(LOCK_KEYS)) {
-            lock.setArray(1, connection.createArrayOf("text", keys));
-            try (ResultSet rows = lock.executeQuery()) {
-                while (rows.next()) {
-                    if (rows.getBoolean(2)) {
-                        locked.add(rows.getString(1));
-                    }
-                }
+        while (rows.next()) {
+            if (rows.getBoolean(2)) {
+                locked.add(rows.getString(1));
             }
         }
         return locked;
     }
 
-    private Map<String, StoredKey> storedKeys(Set<String> keys) throws SQLException {
+    private static Map<String, StoredKey> storedKeys(ResultSet rows) throws SQLException {
         Map<String, StoredKey> stored = new HashMap<>();
-        if (keys.isEmpty()) {
-            return stored;
-        }
-        try (PreparedStatement select = connection.prepareStatement(STORED_KEYS)) {
-            select.setArray(1, connection.createArrayOf("text", keys.toArray(String[]::new)));
-            try (ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    stored.put(row.getString(1), new StoredKey(row.getBytes(2), new Stored(row.getInt(3), row.getString(4),
-                            row.getObject(5, Long.class), false)));
-                }
-            }
+        while (rows.next()) {
+            stored.put(rows.getString(1), new StoredKey(rows.getBytes(2), new Stored(rows.getInt(3), rows.getString(4),
+                    rows.getObject(5, Long.class), false)));
         }
         return stored;
     }
 
-    private Map<String, LockedAccount> lockAccounts(Set<String> codes) throws SQLException {
+    private static Map<String, LockedAccount> lockedAccounts(ResultSet rows) throws SQLException {
         Map<String, LockedAccount> accounts = new HashMap<>();
-        if (codes.isEmpty()) {
-            return accounts;
-        }
-        try (PreparedStatement select = connection.prepareStatement(LOCK_ACCOUNTS)) {
-            select.setArray(1, connection.createArrayOf("text", codes.toArray(String[]::new)));
-            try (ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    LockedAccount account = new LockedAccount(row.getLong(1), row.getString(2), row.getString(3),
-                            row.getLong(4), row.getBoolean(5));
-                    accounts.put(account.code, account);
-                }
-            }
+        while (rows.next()) {
+            LockedAccount account = new LockedAccount(rows.getLong(1), rows.getString(2), rows.getString(3),
+                    rows.getLong(4), rows.getBoolean(5));
+            accounts.put(account.code, account);
         }
         return accounts;
     }
