@@ -26,10 +26,10 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Applies transfers, in the order given, in the caller's transaction, with six statements in four
- * round trips however many there are: take their Idempotency-Keys, read the keys already stored and
- * lock every account involved (in id order, so two batches cannot deadlock) in the first, number
- * the new transfers, write transfers, entries, balances and keys, and publish their events. Each transfer is decided on
+ * Applies transfers, in the order given, in the caller's transaction, with six statements in two
+ * round trips however many there are: take their Idempotency-Keys, read the keys already stored,
+ * lock every account involved (in id order, so two batches cannot deadlock) and draw ids in the
+ * first; write transfers, entries, balances, keys and events in the second. Each transfer is decided on
  * the balances the ones before it left, and a refused one changes nothing but its own key; the
  * same key twice gets the first one's answer. Can run again from the start, as {@code
  * Transactions} does after a serialization failure or deadlock.
@@ -48,6 +48,7 @@ final class TransferBatch {
             WHERE code = ANY (?::text[])
             ORDER BY id
             FOR UPDATE""";
+    /** One id per key, drawn holding the account locks, so that ids on one account follow the order applied. */
     private static final String NUMBER_TRANSFERS = """
             SELECT nextval(pg_get_serial_sequence('ledger_transfer', 'id')), now()
             FROM generate_series(1, ?)""";
@@ -122,7 +123,7 @@ final class TransferBatch {
                 written.add(new Decided(i, (Accepted) decision));
             }
         }
-        write(requests, answers, toDecide, written, accounts);
+        write(requests, answers, toDecide, number(written, read.ids(), read.now()), accounts);
         for (int i = 0; i < requests.size(); i++) {
             if (answers[i] == null) {
                 answers[i] = sameKeyAgain(requests, answers, firstWithKey, i);
@@ -141,32 +142,46 @@ final class TransferBatch {
         return answers[first] instanceof Stored answer ? answer.replay() : answers[first];
     }
 
-    private record Locked(Set<String> keys, Map<String, StoredKey> stored, Map<String, LockedAccount> accounts) {}
+    private record Locked(Set<String> keys, Map<String, StoredKey> stored, Map<String, LockedAccount> accounts,
+            List<Long> ids, Instant now) {}
 
     /**
-     * One round trip, three statements: transaction-scoped advisory locks on the keys (a request
+     * One round trip, four statements: transaction-scoped advisory locks on the keys (a request
      * whose key another transaction holds is told the key is in use instead of waiting), the keys
-     * already stored, and a lock on every account any request names. The keys are read in a
-     * statement after the one that locked them, so that its snapshot (READ COMMITTED takes one per
-     * statement) sees whatever the previous holder committed before it let go. The accounts of a
-     * request that turns out to be a replay are locked too, for nothing but simplicity.
+     * already stored, a lock on every account any request names, and an id for each key. The keys
+     * are read in a statement after the one that locked them, so that its snapshot (READ COMMITTED
+     * takes one per statement) sees whatever the previous holder committed before it let go. The
+     * accounts of a request that turns out to be a replay are locked too, and ids drawn for it are
+     * left unused (a sequence has gaps anyway), for nothing but fewer round trips.
      */
     private Locked lockAndRead(List<Request> requests) throws SQLException {
         String[] keys = requests.stream().map(r -> r.key().value()).distinct().toArray(String[]::new);
         String[] codes = requests.stream().flatMap(r -> Stream.of(r.transfer().from(), r.transfer().to()))
                 .distinct().toArray(String[]::new);
         try (PreparedStatement statements = connection.prepareStatement(
-                String.join(";\n", LOCK_KEYS, STORED_KEYS, LOCK_ACCOUNTS))) {
+                String.join(";\n", LOCK_KEYS, STORED_KEYS, LOCK_ACCOUNTS, NUMBER_TRANSFERS))) {
             Array keyArray = connection.createArrayOf("text", keys);
             statements.setArray(1, keyArray);
             statements.setArray(2, keyArray);
             statements.setArray(3, connection.createArrayOf("text", codes));
+            statements.setInt(4, keys.length);
             statements.execute();
             Set<String> locked = lockedKeys(statements.getResultSet());
             statements.getMoreResults();
             Map<String, StoredKey> stored = storedKeys(statements.getResultSet());
             statements.getMoreResults();
-            return new Locked(locked, stored, lockedAccounts(statements.getResultSet()));
+            Map<String, LockedAccount> accounts = lockedAccounts(statements.getResultSet());
+            statements.getMoreResults();
+            List<Long> ids = new ArrayList<>(keys.length);
+            Instant now = null;
+            try (ResultSet rows = statements.getResultSet()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                    now = rows.getTimestamp(2).toInstant();
+                }
+            }
+            ids.sort(null);
+            return new Locked(locked, stored, accounts, ids, now);
         }
     }
 
@@ -238,11 +253,15 @@ final class TransferBatch {
         return new Accepted(from, to, transfer);
     }
 
-    /** Writes the accepted transfers with their entries and balances, every decided key, and the events. */
-    private void write(List<Request> requests, TransferAnswer[] answers, List<Integer> decided, List<Decided> accepted,
-            Map<String, LockedAccount> accounts) throws SQLException {
-        List<Transfer> transfers = number(accepted);
-        int n = transfers.size();
+    private record Numbered(Decided decided, Transfer transfer) {}
+
+    /**
+     * Writes the accepted transfers with their entries and balances, every decided key, and the
+     * events, in one round trip.
+     */
+    private void write(List<Request> requests, TransferAnswer[] answers, List<Integer> decided,
+            List<Numbered> accepted, Map<String, LockedAccount> accounts) throws SQLException {
+        int n = accepted.size();
         Long[] ids = new Long[n];
         Long[] fromIds = new Long[n];
         Long[] toIds = new Long[n];
@@ -254,8 +273,8 @@ final class TransferBatch {
         Long[] entryAmounts = new Long[2 * n];
         List<Outbox.Publication> events = new ArrayList<>(n);
         for (int t = 0; t < n; t++) {
-            Transfer transfer = transfers.get(t);
-            Accepted decision = accepted.get(t).transfer();
+            Transfer transfer = accepted.get(t).transfer();
+            Accepted decision = accepted.get(t).decided().transfer();
             ids[t] = transfer.id();
             fromIds[t] = decision.from().id;
             toIds[t] = decision.to().id;
@@ -268,8 +287,9 @@ final class TransferBatch {
             entryAccounts[2 * t + 1] = decision.to().id;
             entryTransfers[2 * t + 1] = transfer.id();
             entryAmounts[2 * t + 1] = transfer.amount();
-            answers[accepted.get(t).index()] = new Stored(201, json(transfer), transfer.id(), false);
-            events.add(new Outbox.Publication(transfer.created(), requests.get(accepted.get(t).index()).traceparent()));
+            int index = accepted.get(t).decided().index();
+            answers[index] = new Stored(201, json(transfer), transfer.id(), false);
+            events.add(new Outbox.Publication(transfer.created(), requests.get(index).traceparent()));
         }
         List<LockedAccount> moved = accounts.values().stream().filter(a -> a.moved).toList();
         Long[] balanceIds = moved.stream().map(a -> a.id).toArray(Long[]::new);
@@ -292,7 +312,9 @@ final class TransferBatch {
         if (k == 0) {
             return;
         }
-        try (PreparedStatement write = connection.prepareStatement(WRITE)) {
+        Outbox.Events published = n > 0 ? outbox.events(connection, TransferCreated.TYPE, events) : null;
+        try (PreparedStatement write = connection.prepareStatement(
+                published == null ? WRITE : WRITE + ";\n" + published.sql())) {
             int p = 0;
             for (Object[] column : new Object[][] {ids, fromIds, toIds, amounts}) {
                 write.setArray(++p, connection.createArrayOf("bigint", column));
@@ -307,37 +329,22 @@ final class TransferBatch {
             write.setArray(++p, connection.createArrayOf("int", statuses));
             write.setArray(++p, connection.createArrayOf("text", bodies));
             write.setArray(++p, connection.createArrayOf("bigint", transferIds));
-            write.executeUpdate();
-        }
-        if (n > 0) {
-            outbox.publishAll(connection, TransferCreated.TYPE, events);
+            if (published != null) {
+                published.bind(write, p + 1);
+            }
+            write.execute();
         }
     }
 
-    /** Ids for the accepted transfers, in the order they were decided, and the transaction's time. */
-    private List<Transfer> number(List<Decided> accepted) throws SQLException {
-        List<Transfer> transfers = new ArrayList<>(accepted.size());
-        if (accepted.isEmpty()) {
-            return transfers;
-        }
-        List<Long> ids = new ArrayList<>(accepted.size());
-        Instant createdAt = null;
-        try (PreparedStatement select = connection.prepareStatement(NUMBER_TRANSFERS)) {
-            select.setInt(1, accepted.size());
-            try (ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    ids.add(row.getLong(1));
-                    createdAt = row.getTimestamp(2).toInstant();
-                }
-            }
-        }
-        ids.sort(null);
+    /** The accepted transfers with ids in the order they were decided, and the transaction's time. */
+    private static List<Numbered> number(List<Decided> accepted, List<Long> ids, Instant now) {
+        List<Numbered> numbered = new ArrayList<>(accepted.size());
         for (int t = 0; t < accepted.size(); t++) {
             NewTransfer transfer = accepted.get(t).transfer().transfer();
-            transfers.add(new Transfer(ids.get(t), transfer.from(), transfer.to(), transfer.amount(), transfer.currency(),
-                    transfer.reference(), createdAt));
+            numbered.add(new Numbered(accepted.get(t), new Transfer(ids.get(t), transfer.from(), transfer.to(),
+                    transfer.amount(), transfer.currency(), transfer.reference(), now)));
         }
-        return transfers;
+        return numbered;
     }
 
     private Refused refusal(int status, String code, String title, String detail) {

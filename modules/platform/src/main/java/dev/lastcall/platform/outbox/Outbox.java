@@ -6,6 +6,7 @@ import dev.lastcall.platform.context.RequestContext;
 import dev.lastcall.platform.context.TraceParent;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,6 +73,20 @@ public final class Outbox {
      * @return the events' ids, in the given order
      */
     public List<UUID> publishAll(Connection transaction, String type, List<Publication> publications) throws SQLException {
+        Events events = events(transaction, type, publications);
+        try (PreparedStatement insert = transaction.prepareStatement(events.sql())) {
+            events.bind(insert, 1);
+            insert.executeUpdate();
+        }
+        return events.ids();
+    }
+
+    /**
+     * What {@link #publishAll} writes, as a statement to send with the caller's own in one round
+     * trip: prepare a statement whose text ends with {@link Events#sql()} and have the events bind
+     * their parameters after the caller's.
+     */
+    public Events events(Connection transaction, String type, List<Publication> publications) throws SQLException {
         UUID[] ids = new UUID[publications.size()];
         String[] payloads = new String[ids.length];
         String[] traceparents = new String[ids.length];
@@ -80,15 +95,28 @@ public final class Outbox {
             payloads[i] = json(publications.get(i).payload());
             traceparents[i] = publications.get(i).traceparent();
         }
-        try (PreparedStatement insert = transaction.prepareStatement(INSERT_EVENTS)) {
-            insert.setString(1, type);
-            insert.setArray(2, transaction.createArrayOf("uuid", ids));
-            insert.setArray(3, transaction.createArrayOf("text", payloads));
-            insert.setArray(4, transaction.createArrayOf("text", traceparents));
-            insert.setArray(5, transaction.createArrayOf("text", consumers.toArray(String[]::new)));
-            insert.executeUpdate();
+        return new Events(List.of(ids), type, transaction.createArrayOf("uuid", ids),
+                transaction.createArrayOf("text", payloads), transaction.createArrayOf("text", traceparents),
+                transaction.createArrayOf("text", consumers.toArray(String[]::new)));
+    }
+
+    /** Events of one type, with their ids, and one pending row per consumer, ready to be inserted. */
+    public record Events(List<UUID> ids, String type, Array eventIds, Array payloads, Array traceparents, Array consumers) {
+
+        /** The statement that inserts them. */
+        public String sql() {
+            return INSERT_EVENTS;
         }
-        return List.of(ids);
+
+        /** Binds the statement's parameters from index {@code first} on; returns the index after the last. */
+        public int bind(PreparedStatement statement, int first) throws SQLException {
+            statement.setString(first, type);
+            statement.setArray(first + 1, eventIds);
+            statement.setArray(first + 2, payloads);
+            statement.setArray(first + 3, traceparents);
+            statement.setArray(first + 4, consumers);
+            return first + 5;
+        }
     }
 
     /** An event's payload and the trace it continues ({@code traceparent}, or null without one). */
