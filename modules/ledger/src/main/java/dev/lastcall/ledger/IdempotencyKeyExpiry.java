@@ -36,7 +36,7 @@ final class IdempotencyKeyExpiry implements Job {
     }
 
     @Override
-    public void run() throws InterruptedException {
+    public Backlog run() throws InterruptedException {
         long total = 0;
         int deleted;
         do {
@@ -55,5 +55,6 @@ final class IdempotencyKeyExpiry implements Job {
         if (total > 0) {
             log.info("{}: deleted {} idempotency keys older than {}", NAME, total, settings.idempotencyTtl());
         }
+        return Backlog.NONE;
     }
 }

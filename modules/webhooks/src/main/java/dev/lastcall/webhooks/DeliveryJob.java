@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A delivery is sent only if the attempt can time out before its lease ends, so another process
  * never claims a delivery this one may still be sending. A run cut by shutdown records nothing for
- * the attempts it cut: they stay pending and are claimed again once their lease expires.
+ * the attempts it cut: they stay pending and are claimed again once their lease expires. A full
+ * batch runs the job again at once.
  */
 final class DeliveryJob implements Job {
 
@@ -52,14 +53,14 @@ final class DeliveryJob implements Job {
     }
 
     @Override
-    public void run() throws InterruptedException {
+    public Backlog run() throws InterruptedException {
         // Taken before the claim, so the local view of the lease ends no later than the database's.
         Deadline leaseEnds = Deadline.after(settings.lease());
         UUID token = UUID.randomUUID();
         List<ClaimedDelivery> claimed = transactions.execute(
                 tx -> Deliveries.claim(tx, settings.batchSize(), settings.lease(), token));
         if (claimed.isEmpty()) {
-            return;
+            return Backlog.NONE;
         }
         Deadline startBy = new Deadline(leaseEnds.nanoTime() - settings.requestTimeout().toNanos());
         // closed in reverse: every attempt ends before the client closes
@@ -81,6 +82,7 @@ final class DeliveryJob implements Job {
         if (Thread.interrupted()) {
             throw new InterruptedException("delivery run cut with %d deliveries claimed".formatted(claimed.size()));
         }
+        return claimed.size() == settings.batchSize() ? Backlog.MORE : Backlog.NONE;
     }
 
     private void attemptAndRecord(HttpClient client, ClaimedDelivery delivery, Deadline startBy)

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes this module's events from the outbox and, in the same transaction, inserts one pending
  * delivery per active subscription to the event's type: an event is taken if and only if its
- * deliveries exist. Events no subscription asked for are taken and dropped.
+ * deliveries exist. Events no subscription asked for are taken and dropped. A full batch runs the
+ * job again at once.
  */
 final class FanOutJob implements Job {
 
@@ -41,7 +42,7 @@ final class FanOutJob implements Job {
     }
 
     @Override
-    public void run() {
+    public Backlog run() {
         record Batch(int events, int deliveries) {}
         Batch batch = transactions.execute(tx -> {
             List<OutboxEvent> events = outbox.take(tx, CONSUMER, batchSize);
@@ -56,6 +57,7 @@ final class FanOutJob implements Job {
         if (batch.events() > 0) {
             log.debug("webhooks: fanned out {} events into {} deliveries", batch.events(), batch.deliveries());
         }
+        return batch.events() == batchSize ? Backlog.MORE : Backlog.NONE;
     }
 
     private String body(OutboxEvent event) throws SQLException {

@@ -182,6 +182,24 @@ class WebhooksIT {
     }
 
     @Test
+    void aBacklogIsDeliveredBatchAfterBatchWithoutWaitingForThePollInterval() throws Exception {
+        WebhooksService service = service(Map.of("LASTCALL_WEBHOOKS_POLL_INTERVAL", "1s", "LASTCALL_WEBHOOKS_BATCH_SIZE", "5"));
+        subscribe(service, "/backlog", answering(204));
+        Outbox outbox = service.get(Outbox.class);
+        List<UUID> published = service.get(Transactions.class).execute(tx -> {
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                ids.add(outbox.publish(tx, "transfer.created", WebhooksService.transfer()));
+            }
+            return ids;
+        });
+
+        // a batch of 5 a second would take 20 s to fan out alone
+        await().atMost(Duration.ofSeconds(8)).untilAsserted(() ->
+                assertThat(ids(receiver.accepted("/backlog"))).containsAll(strings(published)));
+    }
+
+    @Test
     void whileTheReceiverIsDownAttemptsBackOffThenTheEventIsDeliveredWhenItIsBack() throws Exception {
         WebhooksService service = service();
         int port;

@@ -8,5 +8,13 @@ package dev.lastcall.platform.scheduling;
 @FunctionalInterface
 public interface Job {
 
-    void run() throws Exception;
+    /**
+     * What a run knows of the work it left: none, or more than its batch could take, in which case
+     * it runs again at once instead of at its next tick (but never once the stop has begun).
+     */
+    enum Backlog {
+        NONE, MORE
+    }
+
+    Backlog run() throws Exception;
 }

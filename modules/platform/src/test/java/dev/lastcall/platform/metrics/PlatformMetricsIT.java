@@ -9,6 +9,7 @@ import dev.lastcall.platform.lifecycle.ComponentStop;
 import dev.lastcall.platform.lifecycle.StopReport;
 import dev.lastcall.platform.outbox.Outbox;
 import dev.lastcall.platform.outbox.OutboxConsumers;
+import dev.lastcall.platform.scheduling.Job;
 import dev.lastcall.platform.scheduling.JobSchedule;
 import dev.lastcall.platform.scheduling.Jobs;
 import dev.lastcall.platform.testing.Scrape;
@@ -39,6 +40,7 @@ class PlatformMetricsIT {
                 if (runs.incrementAndGet() % 2 == 0) {
                     throw new IllegalStateException("every other run fails");
                 }
+                return Job.Backlog.NONE;
             });
         }
     }

@@ -4,6 +4,7 @@ import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.Managed;
 import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.lifecycle.StopResult;
+import dev.lastcall.platform.scheduling.Job;
 import dev.lastcall.platform.scheduling.Jobs.ScheduledJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs every registered job on its own thread at its fixed delay; a job never overlaps itself. A
- * failing run is logged with the job's name and the job runs again at its next tick.
+ * run that reports {@link Job.Backlog#MORE} (it took a full batch) is followed by the next at once,
+ * so a backlog drains as fast as the job can work rather than one batch per tick. A failing run is
+ * logged with the job's name and the job runs again at its next tick.
  *
  * <p>While the {@link JobGate} is closed (the database is unreachable), ticks pass without a run,
  * and a run that fails for that reason is logged at DEBUG only: the outage is logged once, elsewhere.
@@ -157,22 +160,24 @@ public final class Scheduler implements Managed {
 
         private void loop() {
             try {
-                while (!stopping.await(job.schedule().nextDelay().toNanos(), TimeUnit.NANOSECONDS)) {
-                    if (gate.open()) {
-                        runOnce();
-                    }
+                Job.Backlog backlog = Job.Backlog.NONE;
+                while (backlog == Job.Backlog.MORE ? stopping.getCount() > 0
+                        : !stopping.await(job.schedule().nextDelay().toNanos(), TimeUnit.NANOSECONDS)) {
+                    backlog = gate.open() ? runOnce() : Job.Backlog.NONE;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
 
-        private void runOnce() {
+        /** What the run reported, or {@code NONE} when it failed. */
+        private Job.Backlog runOnce() {
             running = true;
             long begin = System.nanoTime();
             Outcome outcome = Outcome.FAILURE;
+            Job.Backlog backlog = Job.Backlog.NONE;
             try {
-                job.job().run();
+                backlog = job.job().run();
                 outcome = Outcome.SUCCESS;
                 log.debug("job {}: run finished in {}ms", job.name(), (System.nanoTime() - begin) / 1_000_000);
             } catch (InterruptedException e) {
@@ -195,6 +200,7 @@ public final class Scheduler implements Managed {
                 runs.get(outcome).increment();
                 running = false;
             }
+            return backlog;
         }
     }
 }

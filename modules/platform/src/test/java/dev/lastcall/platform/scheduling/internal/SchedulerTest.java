@@ -51,11 +51,12 @@ class SchedulerTest {
         final AtomicInteger runs = new AtomicInteger();
 
         @Override
-        public void run() throws InterruptedException {
+        public Backlog run() throws InterruptedException {
             maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             Thread.sleep(20);
             concurrent.decrementAndGet();
             runs.incrementAndGet();
+            return Backlog.NONE;
         }
     }
 
@@ -67,11 +68,12 @@ class SchedulerTest {
         final AtomicBoolean interrupted = new AtomicBoolean();
 
         @Override
-        public void run() throws InterruptedException {
+        public Backlog run() throws InterruptedException {
             started.countDown();
             try {
                 release.await();
                 finished.set(true);
+                return Backlog.NONE;
             } catch (InterruptedException e) {
                 interrupted.set(true);
                 throw e;
@@ -84,10 +86,11 @@ class SchedulerTest {
         final AtomicInteger runs = new AtomicInteger();
 
         @Override
-        public void run() {
+        public Backlog run() {
             if (runs.incrementAndGet() % 2 == 1) {
                 throw new IllegalStateException("flaky run " + runs.get());
             }
+            return Backlog.NONE;
         }
     }
 
@@ -188,6 +191,47 @@ class SchedulerTest {
         int runsAtStop = job.runs.get();
         Thread.sleep(100);
 
+        assertThat(job.runs.get()).isEqualTo(runsAtStop);
+    }
+
+    /** Reports {@code MORE} for its first {@code backlog} runs, as a job that took full batches does. */
+    static final class BacklogJob implements Job {
+        final AtomicInteger runs = new AtomicInteger();
+        final int backlog;
+
+        BacklogJob(int backlog) {
+            this.backlog = backlog;
+        }
+
+        @Override
+        public Backlog run() {
+            return runs.incrementAndGet() < backlog ? Backlog.MORE : Backlog.NONE;
+        }
+    }
+
+    @Test
+    void aRunThatLeftMoreIsFollowedAtOnceNotAtTheNextTick() {
+        BacklogJob job = new BacklogJob(30);
+        start(FIVE_SECONDS, new ScheduledJob("backlog", JobSchedule.every(Duration.ofSeconds(1)), job));
+
+        // one run a tick would take 30 s; Awaitility gives up after 10
+        await().until(() -> job.runs.get() >= 30);
+        sleepQuietly(Duration.ofMillis(300));
+
+        assertThat(job.runs.get()).as("runs once the backlog is gone, before the next tick").isEqualTo(30);
+    }
+
+    @Test
+    void aBacklogDoesNotHoldTheStop() throws Exception {
+        BacklogJob job = new BacklogJob(Integer.MAX_VALUE);
+        start(FIVE_SECONDS, new ScheduledJob("endless", JobSchedule.every(Duration.ofMillis(1)), job));
+        await().until(() -> job.runs.get() >= 10);
+
+        StopResult result = stop();
+        int runsAtStop = job.runs.get();
+        Thread.sleep(100);
+
+        assertThat(result.complete()).isTrue();
         assertThat(job.runs.get()).isEqualTo(runsAtStop);
     }
 
