@@ -16,10 +16,13 @@ import org.jspecify.annotations.Nullable;
 /** The SQL behind fan-out and delivery; every method runs in the caller's transaction. */
 final class Deliveries {
 
+    /** In the events' order, so deliveries are numbered (and claimed) in it. */
     private static final String FAN_OUT = """
             INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, body, traceparent)
-            SELECT id, ?, ?, ?, ? FROM webhook_subscriptions
-            WHERE status = 'active' AND ? = ANY (event_types)
+            SELECT s.id, e.event_id, e.type, e.body, e.traceparent
+            FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS e(event_id, type, body, traceparent, position)
+            JOIN webhook_subscriptions s ON s.status = 'active' AND e.type = ANY (s.event_types)
+            ORDER BY e.position, s.id
             ON CONFLICT (subscription_id, event_id) DO NOTHING""";
 
     // MATERIALIZED: the locking select runs once, so the update touches exactly the rows it locked.
@@ -75,18 +78,23 @@ final class Deliveries {
         return duration.toMillis() / 1000.0;
     }
 
+    /** An event to fan out, with the body every attempt sends and the span of the request that published it. */
+    record Event(UUID id, String type, String body, Optional<TraceParent> trace) {}
+
     /**
-     * One pending delivery per active subscription to {@code type}; none twice for one event. Each
-     * keeps {@code trace}, the span of the request that published the event.
+     * One pending delivery per event and active subscription to its type, in one statement; none
+     * twice for one event. Each keeps its event's trace.
      */
-    static int fanOut(Connection tx, UUID eventId, String type, String body, Optional<TraceParent> trace)
-            throws SQLException {
+    static int fanOut(Connection tx, List<Event> events) throws SQLException {
+        if (events.isEmpty()) {
+            return 0;
+        }
         try (PreparedStatement insert = tx.prepareStatement(FAN_OUT)) {
-            insert.setObject(1, eventId);
-            insert.setString(2, type);
-            insert.setString(3, body);
-            insert.setString(4, trace.map(TraceParent::header).orElse(null));
-            insert.setString(5, type);
+            insert.setArray(1, tx.createArrayOf("uuid", events.stream().map(Event::id).toArray()));
+            insert.setArray(2, tx.createArrayOf("text", events.stream().map(Event::type).toArray()));
+            insert.setArray(3, tx.createArrayOf("text", events.stream().map(Event::body).toArray()));
+            insert.setArray(4, tx.createArrayOf("text",
+                    events.stream().map(e -> e.trace().map(TraceParent::header).orElse(null)).toArray()));
             return insert.executeUpdate();
         }
     }

@@ -9,6 +9,7 @@ import dev.lastcall.platform.outbox.OutboxEvent;
 import dev.lastcall.platform.scheduling.Job;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,13 +47,13 @@ final class FanOutJob implements Job {
         record Batch(int events, int deliveries) {}
         Batch batch = transactions.execute(tx -> {
             List<OutboxEvent> events = outbox.take(tx, CONSUMER, batchSize);
-            int deliveries = 0;
+            List<Deliveries.Event> known = new ArrayList<>(events.size());
             for (OutboxEvent event : events) {
                 if (EventTypes.KNOWN.contains(event.type())) {
-                    deliveries += Deliveries.fanOut(tx, event.id(), event.type(), body(event), event.trace());
+                    known.add(new Deliveries.Event(event.id(), event.type(), body(event), event.trace()));
                 }
             }
-            return new Batch(events.size(), deliveries);
+            return new Batch(events.size(), Deliveries.fanOut(tx, known));
         });
         if (batch.events() > 0) {
             log.debug("webhooks: fanned out {} events into {} deliveries", batch.events(), batch.deliveries());
