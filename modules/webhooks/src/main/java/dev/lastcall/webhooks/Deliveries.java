@@ -8,14 +8,18 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /** The SQL behind fan-out and delivery; every method runs in the caller's transaction. */
 final class Deliveries {
 
+    private static final String SUBSCRIBED_TYPES = """
+            SELECT DISTINCT unnest(event_types) FROM webhook_subscriptions WHERE status = 'active'""";
     /** In the events' order, so deliveries are numbered (and claimed) in it. */
     private static final String FAN_OUT = """
             INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, body, traceparent)
@@ -76,6 +80,17 @@ final class Deliveries {
 
     private static double seconds(Duration duration) {
         return duration.toMillis() / 1000.0;
+    }
+
+    /** The event types some active subscription asked for. */
+    static Set<String> subscribedTypes(Connection tx) throws SQLException {
+        try (PreparedStatement select = tx.prepareStatement(SUBSCRIBED_TYPES); ResultSet rows = select.executeQuery()) {
+            Set<String> types = new HashSet<>();
+            while (rows.next()) {
+                types.add(rows.getString(1));
+            }
+            return types;
+        }
     }
 
     /** An event to fan out, with the body every attempt sends and the span of the request that published it. */

@@ -11,14 +11,15 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Takes this module's events from the outbox and, in the same transaction, inserts one pending
  * delivery per active subscription to the event's type: an event is taken if and only if its
- * deliveries exist. Events no subscription asked for are taken and dropped. A full batch runs the
- * job again at once.
+ * deliveries exist. Events no active subscription asked for are taken and dropped, without
+ * rendering their bodies. A full batch runs the job again at once.
  */
 final class FanOutJob implements Job {
 
@@ -47,13 +48,14 @@ final class FanOutJob implements Job {
         record Batch(int events, int deliveries) {}
         Batch batch = transactions.execute(tx -> {
             List<OutboxEvent> events = outbox.take(tx, CONSUMER, batchSize);
-            List<Deliveries.Event> known = new ArrayList<>(events.size());
+            Set<String> subscribed = events.isEmpty() ? Set.of() : Deliveries.subscribedTypes(tx);
+            List<Deliveries.Event> wanted = new ArrayList<>(events.size());
             for (OutboxEvent event : events) {
-                if (EventTypes.KNOWN.contains(event.type())) {
-                    known.add(new Deliveries.Event(event.id(), event.type(), body(event), event.trace()));
+                if (subscribed.contains(event.type())) {
+                    wanted.add(new Deliveries.Event(event.id(), event.type(), body(event), event.trace()));
                 }
             }
-            return new Batch(events.size(), Deliveries.fanOut(tx, known));
+            return new Batch(events.size(), Deliveries.fanOut(tx, wanted));
         });
         if (batch.events() > 0) {
             log.debug("webhooks: fanned out {} events into {} deliveries", batch.events(), batch.deliveries());
