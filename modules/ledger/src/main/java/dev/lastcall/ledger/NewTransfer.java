@@ -27,10 +27,18 @@ record NewTransfer(String from, String to, long amount, String currency, @Nullab
     byte[] fingerprint() {
         String canonical = String.join("\n", "POST /v1/transfers", from, to, Long.toString(amount), currency,
                 reference == null ? "-" : "=" + reference);
+        return sha256().digest(canonical.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return ((MessageDigest) SHA_256.clone()).digest(canonical.getBytes(StandardCharsets.UTF_8));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException providerCannotClone) {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
         }
     }
 }

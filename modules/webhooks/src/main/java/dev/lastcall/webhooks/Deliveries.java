@@ -20,7 +20,7 @@ final class Deliveries {
 
     private static final String SUBSCRIBED_TYPES = """
             SELECT DISTINCT unnest(event_types) FROM webhook_subscriptions WHERE status = 'active'""";
-    /** In the events' order, so deliveries are numbered (and claimed) in it. */
+    /** Numbered in the events' order (they are claimed, and sent, in no guaranteed order). */
     private static final String FAN_OUT = """
             INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, body, traceparent)
             SELECT s.id, e.event_id, e.type, e.body, e.traceparent

@@ -195,7 +195,7 @@ class WebhooksIT {
         });
 
         // a batch of 5 a second would take 20 s to fan out alone
-        await().atMost(Duration.ofSeconds(8)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(ids(receiver.accepted("/backlog"))).containsAll(strings(published)));
     }
 
