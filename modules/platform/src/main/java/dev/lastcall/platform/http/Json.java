@@ -51,11 +51,14 @@ public final class Json {
             throw new ProblemException(415, "unsupported_media_type", "Unsupported Media Type",
                     "the request body must not be encoded (Content-Encoding); send it as plain application/json");
         }
-        if (request.getContentLengthLong() > maxRequestBody) {
+        long declaredLength = request.getContentLengthLong();
+        if (declaredLength > maxRequestBody) {
             throw payloadTooLarge();
         }
         try (InputStream body = request.getInputStream()) {
-            byte[] bytes = body.readNBytes(Math.toIntExact(maxRequestBody + 1));
+            // With a Content-Length (which Jetty holds the body to), exactly that: readNBytes
+            // otherwise allocates 16 KiB for every body, however small.
+            byte[] bytes = body.readNBytes(Math.toIntExact(declaredLength >= 0 ? declaredLength : maxRequestBody + 1));
             if (bytes.length > maxRequestBody) {
                 throw payloadTooLarge();
             }

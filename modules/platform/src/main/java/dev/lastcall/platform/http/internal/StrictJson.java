@@ -1,6 +1,8 @@
 package dev.lastcall.platform.http.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +22,18 @@ public final class StrictJson {
 
     private StrictJson() {}
 
+    /**
+     * Jackson recycles its parsing and writing buffers per thread by default; requests run on
+     * virtual threads, each used once, so every request allocated new ones. A pool shared by all
+     * threads recycles them.
+     */
+    private static final int RECYCLED_BUFFER_SETS = 64;
+
     public static ObjectMapper mapper() {
-        JsonMapper mapper = JsonMapper.builder()
+        JsonFactory factory = JsonFactory.builder()
+                .recyclerPool(JsonRecyclerPools.newBoundedPool(RECYCLED_BUFFER_SETS))
+                .build();
+        JsonMapper mapper = JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
