@@ -241,6 +241,69 @@ class GroupCommitIT {
         assertThat(sum).as("the EUR sum over these accounts").isZero();
     }
 
+    @Test
+    void transferIdsOnOneAccountFollowTheOrderTheTransfersWereApplied() throws Exception {
+        String world = LedgerApiIT.unique("world");
+        String pot = LedgerApiIT.unique("pot");
+        String shop = LedgerApiIT.unique("shop");
+        api.openAccount(world, "EUR", true);
+        api.openAccount(pot, "EUR", false);
+        api.openAccount(shop, "EUR", true);
+        List<Callable<Integer>> work = new ArrayList<>();
+        for (int c = 0; c < 16; c++) {
+            Api via = c % 2 == 0 ? api : otherApi;
+            // half fill the pot, half empty it: an emptying applied before a filling is refused
+            String from = c % 4 < 2 ? world : pot;
+            String to = c % 4 < 2 ? pot : shop;
+            work.add(() -> {
+                int applied = 0;
+                for (int t = 0; t < 30; t++) {
+                    String key = Api.newKey();
+                    Reply reply = via.transfer(key, from, to, 1, "EUR");
+                    while (reply.status() == 503) {
+                        reply = via.transfer(key, from, to, 1, "EUR");
+                    }
+                    if (reply.status() == 201) {
+                        applied++;
+                    } else {
+                        assertThat(reply.problem(409)).isEqualTo("insufficient_funds");
+                    }
+                }
+                return applied;
+            });
+        }
+        int emptied = 0;
+        List<Future<Integer>> clients = CLIENTS.invokeAll(work, 120, TimeUnit.SECONDS);
+        for (int c = 0; c < clients.size(); c++) {
+            emptied += c % 4 < 2 ? 0 : clients.get(c).get();
+        }
+
+        // replayed in id order, the pot never goes below zero, as it never did when applied
+        List<Long> running = new ArrayList<>();
+        long balance = 0;
+        for (long amount : amounts("SELECT e.amount FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id"
+                + " WHERE a.code = ? ORDER BY e.transfer_id", pot)) {
+            balance += amount;
+            running.add(balance);
+        }
+        assertThat(emptied).as("transfers out of the pot").isPositive();
+        assertThat(running).allMatch(b -> b >= 0);
+        assertThat(balance).isEqualTo(api.balance(pot));
+    }
+
+    private static List<Long> amounts(String sql, String parameter) throws SQLException {
+        try (Connection db = connect(); PreparedStatement select = db.prepareStatement(sql)) {
+            select.setString(1, parameter);
+            try (ResultSet rows = select.executeQuery()) {
+                List<Long> amounts = new ArrayList<>();
+                while (rows.next()) {
+                    amounts.add(rows.getLong(1));
+                }
+                return amounts;
+            }
+        }
+    }
+
     /** Sends each request from a client of its own, all released together. */
     private static List<Reply> atOnce(List<Callable<Reply>> requests) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
