@@ -52,8 +52,9 @@ import java.util.stream.IntStream;
  * Then it checks the ledger invariants over everything acknowledged ({@code floor.sql}'s transfers,
  * which have no entries, are taken out again before).
  *
- * <p>Run with {@code ./lastcall bench transfers [DURATION_SECONDS]} (20 by default, per point:
- * about seven minutes in all).
+ * <p>Run with {@code ./lastcall bench transfers [DURATION_SECONDS] [WARM_UP_SECONDS]} (20 by
+ * default, per point, after a warm-up of {@value #WARM_UP_SECONDS} s for each service: about eight
+ * minutes in all).
  */
 public final class TransferBenchmark {
 
@@ -86,14 +87,21 @@ public final class TransferBenchmark {
         LoadClients start(int port, int clients);
     }
 
-    private static final String USAGE = "./lastcall bench transfers [DURATION_SECONDS]";
+    private static final String USAGE = "./lastcall bench transfers [DURATION_SECONDS] [WARM_UP_SECONDS]";
+    /**
+     * Long enough for the JIT to settle: from a fresh start at 16 clients the service's rate rose
+     * for about 30 s (8 s chunks: 861, 1,417, 1,566, 1,691, then 1,660-1,780) while C2 was still
+     * recompiling, and measuring earlier timed the compiler, not the service.
+     */
+    private static final int WARM_UP_SECONDS = 40;
 
     private TransferBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Duration duration = Duration.ofSeconds(
-                new BenchmarkArguments(USAGE, args, 1).positive(0, "DURATION_SECONDS", 20));
-        Duration warmUp = Duration.ofSeconds(Math.max(5, duration.toSeconds() / 2));
+                new BenchmarkArguments(USAGE, args, 2).positive(0, "DURATION_SECONDS", 20));
+        Duration warmUp = Duration.ofSeconds(
+                new BenchmarkArguments(USAGE, args, 2).positive(1, "WARM_UP_SECONDS", WARM_UP_SECONDS));
         BenchmarkDirectory work = BenchmarkDirectory.create("lastcall-bench-transfers");
         try {
             run(work.path(), duration, warmUp);

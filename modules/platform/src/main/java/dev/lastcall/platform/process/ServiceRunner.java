@@ -15,7 +15,6 @@ import dev.lastcall.platform.database.internal.Database;
 import dev.lastcall.platform.systemd.Predecessor;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,8 +117,6 @@ public final class ServiceRunner {
     }
 
     private static String sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> Seconds.of(Duration.between(start, Instant.now())))
-                .orElse("?s");
+        return ProcessAge.now().map(Seconds::of).orElse("?s");
     }
 }
