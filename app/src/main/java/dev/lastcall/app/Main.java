@@ -11,6 +11,7 @@ import dev.lastcall.platform.process.Logging;
 import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.process.ServiceRunner;
 import dev.lastcall.platform.process.Signals;
+import dev.lastcall.platform.process.StaleAotCache;
 import java.util.List;
 
 /** {@code java -jar lastcall.jar [--config FILE]}: loads and checks the settings, then runs the service. */
@@ -19,6 +20,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws InterruptedException, java.io.IOException {
+        // first: a cache trained for an older jar would have the JVM run that jar's classes
+        StaleAotCache.restartWithoutIfStale();
         if (args.length > 0 && args[0].equals("reload")) {
             System.exit(Reload.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The units start the jar with {@code -XX:AOTCache=/opt/lastcall/lastcall.aot}; a cache that is
- * missing (not trained yet) or unreadable must cost start time, never the start.
+ * missing (not trained yet) or unreadable must cost start time, never the start, and one trained
+ * for the jar before a new one was put in place must never run the old jar's classes.
  */
 class AotCacheIT {
 
@@ -40,12 +43,60 @@ class AotCacheIT {
     }
 
     @Test
+    void aCacheTrainedBeforeTheJarWasReplacedIsSwitchedOffInTheSameProcess() throws Exception {
+        Path jar = dir.resolve("lastcall.jar");
+        Path cache = dir.resolve("lastcall.aot");
+        Files.copy(Path.of(ServiceProcess.jar()), jar);
+        train(jar, cache);
+        Files.copy(Path.of(ServiceProcess.jar()), dir.resolve("new.jar"));
+        Files.move(dir.resolve("new.jar"), jar, StandardCopyOption.REPLACE_EXISTING);
+
+        try (ServiceProcess service = ServiceProcess.builder().jar(jar).aotCache(cache).stateDir(state).start()) {
+            service.awaitReady();
+            assertThat(service.output()).contains("the AOT cache " + cache + " was written before " + jar + " was put in place");
+            assertThat(commandLine(service.pid())).as("the process that is ready is the one started, running without the cache")
+                    .contains("-XX:AOTMode=off");
+            service.terminate();
+            assertThat(service.awaitExit(Duration.ofSeconds(60))).isZero();
+        }
+    }
+
+    @Test
+    void aCacheTrainedForTheJarIsUsed() throws Exception {
+        Path jar = dir.resolve("lastcall.jar");
+        Path cache = dir.resolve("lastcall.aot");
+        Files.copy(Path.of(ServiceProcess.jar()), jar);
+        train(jar, cache);
+
+        try (ServiceProcess service = ServiceProcess.builder().jar(jar).aotCache(cache).stateDir(state).start()) {
+            service.awaitReady();
+            assertThat(service.output()).doesNotContain("was written before");
+            assertThat(commandLine(service.pid())).doesNotContain("-XX:AOTMode=off");
+            service.terminate();
+            assertThat(service.awaitExit(Duration.ofSeconds(60))).isZero();
+        }
+    }
+
+    @Test
     void theShippedJvmOptionsFileIsOneJavaAccepts() throws Exception {
         Process java = new ProcessBuilder(ServiceProcess.java(), "@" + ServiceProcess.jvmOptionsFile(), "-version")
                 .redirectErrorStream(true).start();
         String output = new String(java.getInputStream().readAllBytes());
 
         assertThat(java.waitFor()).as("java @config/jvm.options -version:%n%s", output).isZero();
+    }
+
+    /** A small cache, from {@code --version}: it holds Main and what runs before the check, which is what matters here. */
+    private static void train(Path jar, Path cache) throws Exception {
+        Process java = new ProcessBuilder(ServiceProcess.java(), "@" + ServiceProcess.jvmOptionsFile(), "-XX:AOTCacheOutput=" + cache,
+                "-jar", jar.toString(), "--version").redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes());
+        assertThat(java.waitFor()).as("training:%n%s", output).isZero();
+        assertThat(cache).exists();
+    }
+
+    private static List<String> commandLine(long pid) throws Exception {
+        return List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
     }
 
     private void startsAndStopsCleanly(Path cache) throws Exception {

@@ -76,6 +76,7 @@ public final class ServiceProcess implements AutoCloseable {
         private boolean withTestExtension;
         private boolean shippedJvmOptions = true;
         private String aotCache = "";
+        private String jar = "";
         private String label = "service";
         private boolean echo = true;
         private Consumer<String> onLine = line -> {};
@@ -124,6 +125,12 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
+        /** Another copy of the jar than the built one. */
+        public Builder jar(Path file) {
+            jar = file.toString();
+            return this;
+        }
+
         public Builder jvmOption(String option) {
             jvmOptions.add(option);
             return this;
@@ -153,9 +160,9 @@ public final class ServiceProcess implements AutoCloseable {
             }
             command.addAll(jvmOptions);
             if (withTestExtension) {
-                command.addAll(List.of("-cp", jar() + ":" + System.getProperty("lastcall.testClasses"), Main.class.getName()));
+                command.addAll(List.of("-cp", ServiceProcess.jar() + ":" + System.getProperty("lastcall.testClasses"), Main.class.getName()));
             } else {
-                command.addAll(List.of("-jar", jar()));
+                command.addAll(List.of("-jar", jar.isEmpty() ? ServiceProcess.jar() : jar));
             }
             command.addAll(args);
             return command;

@@ -12,11 +12,7 @@ import dev.lastcall.platform.systemd.Successor;
 import dev.lastcall.platform.systemd.SystemdNotifications;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +35,6 @@ public final class HotHandover implements LifecycleListener {
     /** How long a successor may take to be ready: as long as systemd's start timeout in the shipped unit. */
     static final Duration SUCCESSOR_READY_WITHIN = Duration.ofSeconds(120);
     private static final Duration STOP_ACCEPTING_WITHIN = Duration.ofSeconds(5);
-    private static final Path COMMAND_LINE = Path.of("/proc/self/cmdline");
 
     private final Lifecycle lifecycle;
     private final HttpServer http;
@@ -153,16 +148,8 @@ public final class HotHandover implements LifecycleListener {
         }
     }
 
-    /** This JVM's own argv, options included, as it was started: the successor gets the same. */
+    /** This JVM's own argv as it was started: the successor gets the same, with a cache switched off for staleness on again. */
     static List<String> commandLine() throws IOException {
-        String all = new String(Files.readAllBytes(COMMAND_LINE), StandardCharsets.UTF_8);
-        List<String> argv = Arrays.asList(all.split("\0"));
-        if (argv.isEmpty() || argv.getFirst().isEmpty()) {
-            throw new IOException("cannot read this process's command line from " + COMMAND_LINE);
-        }
-        // argv[0] may be a bare "java" found on a PATH that names another JDK: run this JVM's own binary
-        List<String> command = new java.util.ArrayList<>(argv);
-        ProcessHandle.current().info().command().ifPresent(executable -> command.set(0, executable));
-        return command;
+        return StaleAotCache.withCacheAgain(StaleAotCache.commandLine());
     }
 }
