@@ -45,35 +45,38 @@ class AotCacheIT {
     @Test
     void aCacheTrainedBeforeTheJarWasReplacedIsSwitchedOffInTheSameProcess() throws Exception {
         Path jar = dir.resolve("lastcall.jar");
-        Path cache = dir.resolve("lastcall.aot");
-        Files.copy(Path.of(ServiceProcess.jar()), jar);
-        train(jar, cache);
+        Path cache = copyTrained(jar);
         Files.copy(Path.of(ServiceProcess.jar()), dir.resolve("new.jar"));
         Files.move(dir.resolve("new.jar"), jar, StandardCopyOption.REPLACE_EXISTING);
 
-        try (ServiceProcess service = ServiceProcess.builder().jar(jar).aotCache(cache).stateDir(state).start()) {
-            service.awaitReady();
-            assertThat(service.output()).contains("the AOT cache " + cache + " was written before " + jar + " was put in place");
-            assertThat(commandLine(service.pid())).as("the process that is ready is the one started, running without the cache")
-                    .contains("-XX:AOTMode=off");
-            service.terminate();
-            assertThat(service.awaitExit(Duration.ofSeconds(60))).isZero();
-        }
+        ReadyProcess ready = startAndStop(jar, cache);
+
+        assertThat(ready.output()).contains("the AOT cache " + cache + " was written before " + jar + " was put in place");
+        assertThat(ready.commandLine()).as("the process that is ready is the one started, running without the cache")
+                .contains("-XX:AOTMode=off");
     }
 
     @Test
     void aCacheTrainedForTheJarIsUsed() throws Exception {
         Path jar = dir.resolve("lastcall.jar");
-        Path cache = dir.resolve("lastcall.aot");
-        Files.copy(Path.of(ServiceProcess.jar()), jar);
-        train(jar, cache);
+        Path cache = copyTrained(jar);
 
+        ReadyProcess ready = startAndStop(jar, cache);
+
+        assertThat(ready.output()).doesNotContain("was written before");
+        assertThat(ready.commandLine()).doesNotContain("-XX:AOTMode=off");
+    }
+
+    /** What the started process printed, and its command line once it was ready. */
+    private record ReadyProcess(String output, List<String> commandLine) {}
+
+    private static ReadyProcess startAndStop(Path jar, Path cache) throws Exception {
         try (ServiceProcess service = ServiceProcess.builder().jar(jar).aotCache(cache).stateDir(state).start()) {
             service.awaitReady();
-            assertThat(service.output()).doesNotContain("was written before");
-            assertThat(commandLine(service.pid())).doesNotContain("-XX:AOTMode=off");
+            List<String> commandLine = List.of(Files.readString(Path.of("/proc/" + service.pid() + "/cmdline")).split("\0"));
             service.terminate();
             assertThat(service.awaitExit(Duration.ofSeconds(60))).isZero();
+            return new ReadyProcess(service.output(), commandLine);
         }
     }
 
@@ -86,25 +89,23 @@ class AotCacheIT {
         assertThat(java.waitFor()).as("java @config/jvm.options -version:%n%s", output).isZero();
     }
 
-    /** A small cache, from {@code --version}: it holds Main and what runs before the check, which is what matters here. */
-    private static void train(Path jar, Path cache) throws Exception {
+    /**
+     * Copies the built jar to {@code jar} and trains a cache for it; returns the cache. A small one,
+     * from {@code --version}: it holds Main and what runs before the check, which is what matters here.
+     */
+    private Path copyTrained(Path jar) throws Exception {
+        Files.copy(Path.of(ServiceProcess.jar()), jar);
+        Path cache = dir.resolve("lastcall.aot");
         Process java = new ProcessBuilder(ServiceProcess.java(), "@" + ServiceProcess.jvmOptionsFile(), "-XX:AOTCacheOutput=" + cache,
                 "-jar", jar.toString(), "--version").redirectErrorStream(true).start();
         String output = new String(java.getInputStream().readAllBytes());
         assertThat(java.waitFor()).as("training:%n%s", output).isZero();
         assertThat(cache).exists();
-    }
-
-    private static List<String> commandLine(long pid) throws Exception {
-        return List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
+        return cache;
     }
 
     private void startsAndStopsCleanly(Path cache) throws Exception {
-        try (ServiceProcess service = ServiceProcess.builder().aotCache(cache).stateDir(state).start()) {
-            service.awaitReady();
-            assertThat(service.output()).as("the JVM says it runs without the cache").containsIgnoringCase("aot");
-            service.terminate();
-            assertThat(service.awaitExit(Duration.ofSeconds(60))).isZero();
-        }
+        assertThat(startAndStop(Path.of(ServiceProcess.jar()), cache).output()).as("the JVM says it runs without the cache")
+                .containsIgnoringCase("aot");
     }
 }
