@@ -98,10 +98,9 @@ public final class TransferBenchmark {
     private TransferBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Duration duration = Duration.ofSeconds(
-                new BenchmarkArguments(USAGE, args, 2).positive(0, "DURATION_SECONDS", 20));
-        Duration warmUp = Duration.ofSeconds(
-                new BenchmarkArguments(USAGE, args, 2).positive(1, "WARM_UP_SECONDS", WARM_UP_SECONDS));
+        BenchmarkArguments arguments = new BenchmarkArguments(USAGE, args, 2);
+        Duration duration = Duration.ofSeconds(arguments.positive(0, "DURATION_SECONDS", 20));
+        Duration warmUp = Duration.ofSeconds(arguments.positive(1, "WARM_UP_SECONDS", WARM_UP_SECONDS));
         BenchmarkDirectory work = BenchmarkDirectory.create("lastcall-bench-transfers");
         try {
             run(work.path(), duration, warmUp);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +27,7 @@ class GroupCommitTest {
     private static final class RecordingCommit implements Function<List<String>, List<String>> {
         final AtomicInteger committing = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
-        final List<Integer> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
         final ConcurrentHashMap<String, Integer> committed = new ConcurrentHashMap<>();
 
         @Override
@@ -47,7 +48,8 @@ class GroupCommitTest {
         int clients = 64;
         int each = 300;
 
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             List<Future<List<String>>> answers = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 int client = c;
@@ -65,6 +67,8 @@ class GroupCommitTest {
                     assertThat(mine.get(i)).isEqualTo("answer to " + c + "-" + i);
                 }
             }
+        } finally {
+            threads.shutdownNow();
         }
 
         assertThat(commit.committed).hasSize(clients * each).allSatisfy((request, times) -> assertThat(times).isOne());
@@ -84,18 +88,18 @@ class GroupCommitTest {
             return batch.stream().map(request -> "answer to " + request).toList();
         }, r -> r, r -> "in flight");
 
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            try {
-                Future<String> first = threads.submit(() -> batches.submit("k"));
-                assertThat(committing.await(10, TimeUnit.SECONDS)).isTrue();
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            Future<String> first = threads.submit(() -> batches.submit("k"));
+            assertThat(committing.await(10, TimeUnit.SECONDS)).isTrue();
 
-                assertThat(threads.submit(() -> batches.submit("k")).get(10, TimeUnit.SECONDS)).isEqualTo("in flight");
+            assertThat(threads.submit(() -> batches.submit("k")).get(10, TimeUnit.SECONDS)).isEqualTo("in flight");
 
-                release.countDown();
-                assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("answer to k");
-            } finally {
-                release.countDown(); // never leave a thread waiting behind a failed assertion: closing waits for them all
-            }
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("answer to k");
+        } finally {
+            release.countDown();
+            threads.shutdownNow(); // not close(): it would wait for a thread stuck by the bug a failed assertion found
         }
     }
 
@@ -103,6 +107,7 @@ class GroupCommitTest {
     void aBatchThatThrowsAnErrorFailsItsRequestsAndThoseWaitingAreStillCommitted() throws Exception {
         CountDownLatch committing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch secondQueued = new CountDownLatch(1);
         AtomicInteger batchesSeen = new AtomicInteger();
         GroupCommit<String, String> batches = new GroupCommit<>(MAX_SIZE, 1, Duration.ZERO, batch -> {
             if (batchesSeen.incrementAndGet() == 1) {
@@ -111,22 +116,28 @@ class GroupCommitTest {
                 throw new OutOfMemoryError("pretend");
             }
             return batch.stream().map(request -> "answer to " + request).toList();
-        }, r -> r, r -> "in flight");
-
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            try {
-                Future<String> first = threads.submit(() -> batches.submit("a"));
-                assertThat(committing.await(10, TimeUnit.SECONDS)).isTrue();
-                Future<String> waiting = threads.submit(() -> batches.submit("b"));
-                Thread.sleep(200); // "b" queues behind the batch that will throw
-                release.countDown();
-
-                assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("answer to b");
-                assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(OutOfMemoryError.class);
-                assertThat(threads.submit(() -> batches.submit("c")).get(10, TimeUnit.SECONDS)).isEqualTo("answer to c");
-            } finally {
-                release.countDown();
+        }, request -> {
+            // asked first holding the lock that queueing needs: "b" is queued before any batch can end
+            if (request.equals("b")) {
+                secondQueued.countDown();
             }
+            return request;
+        }, r -> "in flight");
+
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            Future<String> first = threads.submit(() -> batches.submit("a"));
+            assertThat(committing.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<String> waiting = threads.submit(() -> batches.submit("b"));
+            assertThat(secondQueued.await(10, TimeUnit.SECONDS)).isTrue();
+            release.countDown();
+
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("answer to b");
+            assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(OutOfMemoryError.class);
+            assertThat(threads.submit(() -> batches.submit("c")).get(10, TimeUnit.SECONDS)).isEqualTo("answer to c");
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
         }
     }
 

@@ -35,7 +35,10 @@ public final class StaleAotCache {
         try {
             argv = commandLine();
         } catch (IOException | RuntimeException e) {
-            return; // not Linux: no /proc, and no systemd units either
+            if (System.getProperty("os.name", "").equals("Linux")) {
+                System.err.println("lastcall: cannot tell whether the AOT cache is stale: " + e.getMessage());
+            }
+            return; // elsewhere: no /proc, and no systemd units either
         }
         Optional<String> stale = staleness(argv, Path.of("").toAbsolutePath());
         if (stale.isEmpty()) {
@@ -54,7 +57,7 @@ public final class StaleAotCache {
     /** Why the cache {@code argv} names is stale; empty when none is named, it is missing, switched off, or newer than the jar. */
     static Optional<String> staleness(List<String> argv, Path directory) {
         int jar = argv.indexOf("-jar");
-        if (argv.contains(OFF) || jar < 0 || jar + 1 >= argv.size()) {
+        if (jar < 0 || jar + 1 >= argv.size() || argv.subList(0, jar).contains(OFF)) {
             return Optional.empty();
         }
         Optional<String> cache = argv.subList(0, jar).reversed().stream()
@@ -75,10 +78,13 @@ public final class StaleAotCache {
         }
     }
 
-    /** {@code argv} with the cache switched off, marked as switched off here. */
+    /**
+     * {@code argv} with the cache switched off, marked as switched off here: last among the JVM's
+     * options, so that no earlier one (an argument file's) switches it on again.
+     */
     static List<String> withoutCache(List<String> argv) {
         List<String> without = new ArrayList<>(argv);
-        without.addAll(1, List.of(MARK, OFF));
+        without.addAll(argv.indexOf("-jar"), List.of(MARK, OFF));
         return without;
     }
 

@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * Replaces this process's program with another ({@code execv}): same pid, same open descriptors
  * (the sockets systemd passed, the handover's channel), same environment, so that systemd's
- * {@code MAINPID} and {@code LISTEN_PID} still name it.
+ * {@code MAINPID} and {@code LISTEN_PID} still name it. Descriptors the JVM opened without
+ * close-on-exec (the jar's) stay open in the new program too: a few, once. (Here and not in {@code
+ * process} because it is a libc call, and {@link Libc} is this package's.)
  */
 @SuppressWarnings("restricted") // native access is what this class is for
 public final class ProcessImage {

@@ -28,7 +28,9 @@ class ProcessAgeTest {
 
         Duration age = ProcessAge.now().orElseThrow();
 
-        // the process existed a few milliseconds before the JVM began to count; a clock tick is 10 ms
-        assertThat(age.toMillis()).isBetween(jvmUptime - 20, jvmUptime + 250);
+        // the process existed a few milliseconds before the JVM began to count; a clock tick is 10 ms.
+        // (The JDK's start instant was off by the boot time's fraction of a second, so this catches
+        // it on most machines, not all: the parsing tests above are the exact guard.)
+        assertThat(age.toMillis()).isBetween(jvmUptime - 20, jvmUptime + 500);
     }
 }
