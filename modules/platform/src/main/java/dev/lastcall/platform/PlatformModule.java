@@ -18,6 +18,7 @@ import dev.lastcall.platform.http.internal.AdminServer;
 import dev.lastcall.platform.http.internal.ApiAccess;
 import dev.lastcall.platform.http.internal.ContractServlet;
 import dev.lastcall.platform.http.internal.DatabaseProbe;
+import dev.lastcall.platform.http.internal.HandshakeDrain;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.http.internal.AdmissionSettings;
 import dev.lastcall.platform.http.internal.HttpSettings;
@@ -39,6 +40,7 @@ import dev.lastcall.platform.process.ProcessSettings;
 import dev.lastcall.platform.scheduling.Jobs;
 import dev.lastcall.platform.scheduling.internal.JobGate;
 import dev.lastcall.platform.scheduling.internal.Scheduler;
+import dev.lastcall.platform.systemd.HandshakeGate;
 import dev.lastcall.platform.systemd.InheritedSocket;
 import dev.lastcall.platform.systemd.SocketActivation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -124,6 +126,9 @@ public final class PlatformModule extends AbstractModule {
                 .<ListenerSource>map(socket -> () -> Optional.of(socket.take()))
                 .orElse(ListenerSource.BIND));
         bind(AdminListenerSource.class).toInstance(adminListener);
+        bind(HandshakeDrain.class).toInstance(HandshakeGate.available()
+                ? HandshakeGate::turnAwayNewAndAwaitUnderWay
+                : HandshakeDrain.NONE);
     }
 
     private static AdminListenerSource adminListener(Optional<InheritedSocket> passed) {

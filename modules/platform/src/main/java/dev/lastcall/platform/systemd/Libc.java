@@ -35,6 +35,7 @@ final class Libc {
     static final int SO_TYPE = 3;
     static final int SO_ACCEPTCONN = 30;
     static final int SO_DOMAIN = 39;
+    static final int SO_ATTACH_FILTER = 26;
     static final int MSG_NOSIGNAL = 0x4000;
     static final int EINTR = 4;
     static final int EBADF = 9;
@@ -60,6 +61,8 @@ final class Libc {
             Linker.Option.firstVariadicArg(2)); }
     private static final class GetSockOpt { static final MethodHandle CALL = call("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class SetSockOpt { static final MethodHandle CALL = call("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
     private static final class StrError { static final MethodHandle CALL = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT)); }
     private static final class SocketPair { static final MethodHandle CALL = call("socketpair",
@@ -248,6 +251,17 @@ final class Libc {
             int result = (int) GetSockOpt.CALL.invokeExact(state, fd, SOL_SOCKET, option, value, length);
             checked("getsockopt(%d, %d)".formatted(fd, option), result, state);
             return value.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrown(t);
+        }
+    }
+
+    /** Sets socket option {@code option} of {@code fd} at level SOL_SOCKET to {@code value}'s bytes. */
+    static void setSocketOption(int fd, int option, MemorySegment value) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) SetSockOpt.CALL.invokeExact(state, fd, SOL_SOCKET, option, value, (int) value.byteSize());
+            checked("setsockopt(%d, %d)".formatted(fd, option), result, state);
         } catch (Throwable t) {
             throw rethrown(t);
         }

@@ -7,7 +7,9 @@
  * ({@code LISTEN_FDS} on fd 3, or {@code StandardInput=socket}) and hands it to Jetty. A hot
  * handover speaks the same protocol: {@link dev.lastcall.platform.systemd.Successor} starts the
  * next process with this one's listening sockets ({@code LISTEN_FDNAMES=http:admin:handover}),
- * and {@link dev.lastcall.platform.systemd.Predecessor} is its side of the handover channel. Without
+ * and {@link dev.lastcall.platform.systemd.Predecessor} is its side of the handover channel. {@link
+ * dev.lastcall.platform.systemd.HandshakeGate} lets a listener bound without systemd close without
+ * resetting a handshake under way (a socket filter, through the same FFM calls). Without
  * systemd, all of it stays out of the way. Linux only; the JVM needs {@code
  * --enable-native-access=ALL-UNNAMED} (the jar's manifest says so for {@code java -jar}).
  */

@@ -29,6 +29,9 @@ final class NativeSockets {
     static final int SOCK_DGRAM = 2;
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVTIMEO = 20;
+    private static final int SO_ATTACH_FILTER = 26;
+    private static final int SO_DETACH_FILTER = 27;
+    static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCKADDR_UN_SIZE = 110;
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int LOOPBACK = 0x7f000001;
@@ -36,6 +39,7 @@ final class NativeSockets {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = handle("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle LISTEN = handle("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle RECV = handle("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -68,6 +72,36 @@ final class NativeSockets {
             MemorySegment.copy(bytes, 0, address, JAVA_BYTE, pathStart, bytes.length);
             int length = abstractName ? pathStart + bytes.length : SOCKADDR_UN_SIZE;
             check("bind", invoke(() -> (int) BIND.invokeExact(fd, address, length)));
+        }
+    }
+
+    /** Starts connecting to 127.0.0.1:{@code port}; with a non-blocking socket it returns at once, the handshake under way. */
+    static void startConnecting(int fd, int port) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(SOCKADDR_IN_SIZE, 8);
+            address.set(JAVA_SHORT, 0, (short) AF_INET);
+            address.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+            address.set(JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN), 4, LOOPBACK);
+            invoke(() -> (int) CONNECT.invokeExact(fd, address, SOCKADDR_IN_SIZE)); // -1, EINPROGRESS
+        }
+    }
+
+    /** A socket filter of one instruction, {@code ret #0}: the socket takes in no packet at all. */
+    static void ignoreEverything(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment instruction = arena.allocate(8, 8);
+            instruction.set(JAVA_SHORT, 0, (short) 0x06);
+            MemorySegment program = arena.allocate(16, 8);
+            program.set(JAVA_SHORT, 0, (short) 1);
+            program.set(ADDRESS, 8, instruction);
+            check("setsockopt", invoke(() -> (int) SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_ATTACH_FILTER, program, 16)));
+        }
+    }
+
+    static void removeFilter(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment unused = arena.allocate(JAVA_INT);
+            check("setsockopt", invoke(() -> (int) SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_DETACH_FILTER, unused, 4)));
         }
     }
 

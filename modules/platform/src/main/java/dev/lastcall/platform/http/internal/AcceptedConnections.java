@@ -3,7 +3,7 @@ package dev.lastcall.platform.http.internal;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
@@ -47,15 +47,26 @@ final class AcceptedConnections implements SelectorManager.AcceptListener, Conne
      * their last response ({@code Connection: close}, output shut) only wait for their client to close.
      */
     boolean anyMayOweAnswer(ServerConnector connector, Duration quiet) {
-        return opening.get() > 0 || anyOpen(connector, endPoint -> {
-            Connection connection = endPoint.getConnection();
-            // Nothing read yet: its client connected to send a request, which may be waiting unread
-            // in the socket while a loaded selector has not got to it; idleness proves nothing here.
-            return connection == null
-                    || connection.getBytesIn() == 0
-                    || connection.getMessagesIn() > connection.getMessagesOut()
-                    || (!endPoint.isOutputShutdown() && quietFor(endPoint) < quiet.toMillis());
-        });
+        return opening.get() > 0 || openEndPoints(connector).anyMatch(endPoint -> mayOweAnswer(endPoint, quiet));
+    }
+
+    /**
+     * Closes, one by one, the connections that owe no answer, each checked again just before it
+     * closes: a client may have sent a request on a quiet one since {@link #anyMayOweAnswer} said
+     * none did, and that connection stays open to answer it.
+     */
+    void closeThoseOwingNothing(ServerConnector connector, Duration quiet) {
+        openEndPoints(connector).filter(endPoint -> !mayOweAnswer(endPoint, quiet)).forEach(EndPoint::close);
+    }
+
+    private static boolean mayOweAnswer(EndPoint endPoint, Duration quiet) {
+        Connection connection = endPoint.getConnection();
+        // Nothing read yet: its client connected to send a request, which may be waiting unread
+        // in the socket while a loaded selector has not got to it; idleness proves nothing here.
+        return connection == null
+                || connection.getBytesIn() == 0
+                || connection.getMessagesIn() > connection.getMessagesOut()
+                || (!endPoint.isOutputShutdown() && quietFor(endPoint) < quiet.toMillis());
     }
 
     /** Milliseconds since the connection last read or wrote anything. */
@@ -63,7 +74,7 @@ final class AcceptedConnections implements SelectorManager.AcceptListener, Conne
         return endPoint instanceof IdleTimeout idle ? idle.getIdleFor() : 0;
     }
 
-    private static boolean anyOpen(ServerConnector connector, Predicate<EndPoint> test) {
-        return connector.getConnectedEndPoints().stream().filter(EndPoint::isOpen).anyMatch(test);
+    private static Stream<EndPoint> openEndPoints(ServerConnector connector) {
+        return connector.getConnectedEndPoints().stream().filter(EndPoint::isOpen);
     }
 }

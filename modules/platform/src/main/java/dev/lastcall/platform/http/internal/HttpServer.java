@@ -61,12 +61,19 @@ public final class HttpServer implements Managed {
     /** Leave each connection's idle timeout as it is when the drain starts; see {@link #stop}. */
     private static final long KEEP_IDLE_TIMEOUT = -1;
     private static final Duration CONNECTION_POLL = Duration.ofMillis(5);
+    /**
+     * A handshake takes microseconds on loopback and a millisecond on a LAN, but one whose last
+     * ACK the kernel dropped because the backlog was full completes only when its client sends
+     * again (200 ms later at first, then 400 ms more).
+     */
+    private static final Duration HANDSHAKES_WITHIN = Duration.ofSeconds(1);
 
     private final HttpSettings settings;
     private final Set<Route> routes;
     private final Json json;
     private final ObjectMapper mapper;
     private final ListenerSource listenerSource;
+    private final HandshakeDrain handshakeDrain;
     private final ApiAccess access;
     private final Admission admission;
     private final StopBudget budget;
@@ -78,6 +85,8 @@ public final class HttpServer implements Managed {
     private final MetricsSettings metrics;
     private volatile @Nullable Server server;
     private volatile @Nullable ServerConnector connector;
+    /** Bound here rather than inherited: no one else holds the socket, so its close resets what it has not accepted. */
+    private volatile boolean selfBound;
     /** Requests started and in flight when the stop began: the drained count is taken from there. */
     private volatile @Nullable StopMark stopMark;
     /** What the drain came to, once it is over. */
@@ -89,12 +98,13 @@ public final class HttpServer implements Managed {
 
     @Inject
     HttpServer(HttpSettings settings, Set<Route> routes, Json json, ObjectMapper mapper, ListenerSource listenerSource,
-            ApiAccess access, Admission admission, StopBudget budget, MeterRegistry registry, MetricsSettings metrics) {
+            HandshakeDrain handshakeDrain, ApiAccess access, Admission admission, StopBudget budget, MeterRegistry registry, MetricsSettings metrics) {
         this.settings = settings;
         this.routes = routes;
         this.json = json;
         this.mapper = mapper;
         this.listenerSource = listenerSource;
+        this.handshakeDrain = handshakeDrain;
         this.access = access;
         this.admission = admission;
         this.budget = budget;
@@ -150,6 +160,7 @@ public final class HttpServer implements Managed {
         } else {
             listener.setHost(settings.host());
             listener.setPort(settings.port());
+            selfBound = true;
         }
         jetty.addConnector(listener);
 
@@ -280,10 +291,17 @@ public final class HttpServer implements Managed {
                 inFlight(), Seconds.of(drainDeadline.remaining()));
         serveRequestsUntil(drainDeadline);
         if (listener.isOpen()) {
+            if (selfBound) {
+                finishHandshakes(drainDeadline);
+            }
             closeBetweenAccepts(listener, drainDeadline, true);
         }
         listener.shutdown();
-        awaitWhile(() -> inFlight() > 0 || accepted.anyMayOweAnswer(listener, settings.drainIdleTimeout()), drainDeadline);
+        Duration quiet = settings.drainIdleTimeout();
+        awaitWhile(() -> inFlight() > 0 || accepted.anyMayOweAnswer(listener, quiet), drainDeadline);
+        accepted.closeThoseOwingNothing(listener, quiet);
+        // A request sent on a quiet connection just before it was checked is served, not cut.
+        awaitWhile(() -> inFlight() > 0, drainDeadline);
         long cut = statistics.getRequestsActive();
         if (cut > 0) {
             log.warn("http: {} requests still in flight at the stop timeout; cutting them", cut);
@@ -299,6 +317,23 @@ public final class HttpServer implements Managed {
         drainCount = new DrainCount(completed, cut);
         String summary = "%d requests drained, %d cut".formatted(completed, cut);
         return cut == 0 ? StopResult.complete(summary) : StopResult.cut(summary);
+    }
+
+    /**
+     * Before the close of a socket only this process holds, which would reset every connection
+     * the kernel completed or half-completed since the last accept: no new handshakes, and those
+     * under way complete and are accepted (see {@link HandshakeDrain}).
+     */
+    private void finishHandshakes(Deadline drainDeadline) throws InterruptedException {
+        try {
+            if (!handshakeDrain.turnAwayNewAndAwaitUnderWay(port(), drainDeadline.atMost(HANDSHAKES_WITHIN))) {
+                log.warn("http: handshakes still under way {} after new connections were turned away; "
+                        + "closing the listener resets them", Seconds.of(HANDSHAKES_WITHIN));
+            }
+        } catch (IOException e) {
+            log.warn("http: could not hold off new connections before closing the listener ({}); "
+                    + "one connecting right now may be reset", e.getMessage());
+        }
     }
 
     /** From now on a request is served only until {@code deadline}; past it, it gets 503. */
