@@ -87,10 +87,12 @@ public final class HotHandover implements LifecycleListener {
         log.info("SIGHUP received: handing over to a successor started from the files on disk");
         systemd.reloading();
         Successor successor;
+        http.sharedWithSuccessor(true);
         try {
             successor = Successor.start(commandLine(), System.getenv(),
                     ListeningSockets.descriptorOf(http.port()), ListeningSockets.descriptorOf(admin.port()));
         } catch (IOException | RuntimeException e) {
+            http.sharedWithSuccessor(false);
             failed(self, "the successor could not be started: " + e.getMessage());
             return;
         }
@@ -107,6 +109,8 @@ public final class HotHandover implements LifecycleListener {
             starting = null;
         }
         if (!outcome.ready()) {
+            // a successor that is gone for sure holds no socket; one that lingers still might
+            http.sharedWithSuccessor(ProcessHandle.of(successor.pid()).isPresent());
             failed(self, outcome.failure());
             return;
         }

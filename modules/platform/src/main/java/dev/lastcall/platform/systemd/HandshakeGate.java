@@ -30,7 +30,13 @@ public final class HandshakeGate {
     /** TCP's state number for a handshake the listener answered and its client has not completed. */
     private static final String SYN_RECEIVED = "03";
     private static final List<Path> CONNECTION_TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
-    private static final Duration HANDSHAKE_POLL = Duration.ofMillis(1);
+    private static final Duration HANDSHAKE_POLL = Duration.ofMillis(5);
+    /**
+     * A handshake with a SYN cookie (the kernel sends those when its queue of half-open ones is
+     * full) has no row in the table until its last ACK arrives: an ACK on its way as the filter
+     * went on gets this long to arrive before the wait may end.
+     */
+    private static final Duration ACKS_IN_FLIGHT = Duration.ofMillis(20);
     private static final int TCP_FLAGS_OFFSET = 13;
     private static final int SYN = 0x02;
     /** A classic BPF instruction: {@code u16 code, u8 jt, u8 jf, u32 k}. */
@@ -71,6 +77,7 @@ public final class HandshakeGate {
      */
     public static boolean turnAwayNewAndAwaitUnderWay(int port, Deadline deadline) throws IOException, InterruptedException {
         turnAwayNewHandshakes(port);
+        Thread.sleep(ACKS_IN_FLIGHT);
         while (handshakesUnderWay(port)) {
             if (deadline.hasExpired()) {
                 return false;

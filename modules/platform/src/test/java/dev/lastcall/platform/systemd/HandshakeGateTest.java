@@ -63,7 +63,7 @@ class HandshakeGateTest {
                 // Now it hears the listener's next answer (the kernel repeats it after a second) and completes.
                 NativeSockets.removeFilter(client);
 
-                SocketChannel accepted = await().atMost(Duration.ofSeconds(10)).until(listener::accept, Objects::nonNull);
+                SocketChannel accepted = await().atMost(Duration.ofSeconds(20)).until(listener::accept, Objects::nonNull);
                 accepted.close();
                 assertThat(HandshakeGate.handshakesUnderWay(port)).isFalse();
             } finally {

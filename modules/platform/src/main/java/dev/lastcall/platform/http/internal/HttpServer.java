@@ -87,6 +87,8 @@ public final class HttpServer implements Managed {
     private volatile @Nullable ServerConnector connector;
     /** Bound here rather than inherited: no one else holds the socket, so its close resets what it has not accepted. */
     private volatile boolean selfBound;
+    /** A successor holds the socket too (a handover under way or done), and a filter on it would turn away its clients. */
+    private volatile boolean sharedWithSuccessor;
     /** Requests started and in flight when the stop began: the drained count is taken from there. */
     private volatile @Nullable StopMark stopMark;
     /** What the drain came to, once it is over. */
@@ -287,15 +289,15 @@ public final class HttpServer implements Managed {
             return StopResult.complete("");
         }
         stopBegins();
-        log.info("http: listener closed, draining {} in-flight requests for up to {}",
-                inFlight(), Seconds.of(drainDeadline.remaining()));
         serveRequestsUntil(drainDeadline);
         if (listener.isOpen()) {
-            if (selfBound) {
+            if (selfBound && !sharedWithSuccessor) {
                 finishHandshakes(drainDeadline);
             }
             closeBetweenAccepts(listener, drainDeadline, true);
         }
+        log.info("http: listener closed, draining {} in-flight requests for up to {}",
+                inFlight(), Seconds.of(drainDeadline.remaining()));
         listener.shutdown();
         Duration quiet = settings.drainIdleTimeout();
         awaitWhile(() -> inFlight() > 0 || accepted.anyMayOweAnswer(listener, quiet), drainDeadline);
@@ -325,15 +327,25 @@ public final class HttpServer implements Managed {
      * under way complete and are accepted (see {@link HandshakeDrain}).
      */
     private void finishHandshakes(Deadline drainDeadline) throws InterruptedException {
+        Deadline handshakesDeadline = drainDeadline.atMost(HANDSHAKES_WITHIN);
+        Duration limit = handshakesDeadline.remaining();
         try {
-            if (!handshakeDrain.turnAwayNewAndAwaitUnderWay(port(), drainDeadline.atMost(HANDSHAKES_WITHIN))) {
+            if (!handshakeDrain.turnAwayNewAndAwaitUnderWay(port(), handshakesDeadline)) {
                 log.warn("http: handshakes still under way {} after new connections were turned away; "
-                        + "closing the listener resets them", Seconds.of(HANDSHAKES_WITHIN));
+                        + "closing the listener resets them", Seconds.of(limit));
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn("http: could not hold off new connections before closing the listener ({}); "
                     + "one connecting right now may be reset", e.getMessage());
         }
+    }
+
+    /**
+     * Whether a successor holds the listening socket too: from a handover's start on, and again
+     * not once a successor that failed has been reaped.
+     */
+    public void sharedWithSuccessor(boolean shared) {
+        sharedWithSuccessor = shared;
     }
 
     /** From now on a request is served only until {@code deadline}; past it, it gets 503. */

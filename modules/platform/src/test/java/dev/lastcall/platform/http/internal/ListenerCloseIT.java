@@ -3,6 +3,8 @@ package dev.lastcall.platform.http.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastcall.platform.lifecycle.StopReport;
+import dev.lastcall.platform.systemd.DescriptorCopies;
+import dev.lastcall.platform.systemd.ListeningSockets;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -39,21 +41,30 @@ class ListenerCloseIT {
     @Test
     void noConnectionIsResetAfterItsRequestWasSentWhileTheListenerCloses() throws Exception {
         Flood total = new Flood();
-        // Busy threads make the kernel defer loopback packets to ksoftirqd, which competes with
-        // them for the CPU, as on a loaded host: a handshake then takes milliseconds, not microseconds.
-        AtomicBoolean done = new AtomicBoolean();
-        for (int h = 0; h < HOGS; h++) {
-            Thread.ofPlatform().daemon().start(() -> spin(done));
-        }
-        try {
-            stopUnderFlood(total);
-        } finally {
-            done.set(true);
-        }
-        System.out.printf("%d stops: %d answered, %d refused or turned away, %d reset after sending%n",
-                STOPS, total.answered.get(), total.refused.get(), total.failures.size());
+        stopUnderFlood(total);
+        System.out.printf("%d stops: %d answered, %d refused, %d turned away, %d reset after sending%n",
+                STOPS, total.answered.get(), total.refused.get(), total.turnedAway.get(), total.failures.size());
         assertThat(total.failures).as("connections accepted and then reset or closed unanswered").isEmpty();
-        assertThat(total.refused.get()).as("connections refused once the listener closed").isPositive();
+        assertThat(total.turnedAway.get()).as("connection requests ignored while the listener closed").isPositive();
+    }
+
+    /** A successor that holds the socket too goes on accepting from it once this process has stopped. */
+    @Test
+    void aSocketASuccessorHoldsTooIsLeftAsItWas() throws Exception {
+        try (RunningService service = RunningService.start(Map.of())) {
+            int port = service.httpPort();
+            int successorsCopy = DescriptorCopies.duplicate(ListeningSockets.descriptorOf(port));
+            try {
+                service.http.sharedWithSuccessor(true);
+                assertThat(service.stopInBackground().get(15, TimeUnit.SECONDS).complete()).isTrue();
+                try (Socket socket = new Socket()) {
+                    // the kernel completes it on the copy; a filter left on the socket would ignore it
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 2_500);
+                }
+            } finally {
+                DescriptorCopies.close(successorsCopy);
+            }
+        }
     }
 
     private static void stopUnderFlood(Flood total) throws Exception {
@@ -65,9 +76,19 @@ class ListenerCloseIT {
                 for (int c = 0; c < CLIENTS; c++) {
                     clients.add(Thread.ofPlatform().start(() -> flood.run(service.httpPort(), stopped)));
                 }
-                Thread.sleep(300);
-
-                StopReport report = service.stopInBackground().get(15, TimeUnit.SECONDS);
+                // Busy threads make the kernel defer loopback packets to ksoftirqd, which competes with
+                // them for the CPU, as on a loaded host: a handshake then takes milliseconds, not microseconds.
+                AtomicBoolean done = new AtomicBoolean();
+                StopReport report;
+                try {
+                    for (int h = 0; h < HOGS; h++) {
+                        Thread.ofPlatform().daemon().start(() -> spin(done));
+                    }
+                    Thread.sleep(300);
+                    report = service.stopInBackground().get(15, TimeUnit.SECONDS);
+                } finally {
+                    done.set(true);
+                }
                 stopped.set(true);
                 for (Thread client : clients) {
                     client.join();
@@ -91,6 +112,7 @@ class ListenerCloseIT {
 
         final AtomicInteger answered = new AtomicInteger();
         final AtomicInteger refused = new AtomicInteger();
+        final AtomicInteger turnedAway = new AtomicInteger();
         final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 
         void run(int port, AtomicBoolean stopped) {
@@ -98,8 +120,11 @@ class ListenerCloseIT {
                 try (Socket socket = new Socket()) {
                     try {
                         socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TURNED_AWAY_AFTER.toMillis());
-                    } catch (ConnectException | SocketTimeoutException e) {
+                    } catch (ConnectException e) {
                         refused.incrementAndGet();
+                        continue;
+                    } catch (SocketTimeoutException e) {
+                        turnedAway.incrementAndGet();
                         continue;
                     }
                     exchange(socket);
@@ -123,6 +148,7 @@ class ListenerCloseIT {
         void add(Flood other) {
             answered.addAndGet(other.answered.get());
             refused.addAndGet(other.refused.get());
+            turnedAway.addAndGet(other.turnedAway.get());
             failures.addAll(other.failures);
         }
     }
