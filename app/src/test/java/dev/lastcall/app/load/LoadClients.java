@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -232,6 +233,15 @@ public final class LoadClients implements AutoCloseable {
                 .filter(t -> windows.stream().anyMatch(w -> t[0] < w[1] && t[1] > w[0]) == inside)
                 .mapToLong(t -> (t[1] - t[0]) / 1_000)
                 .toArray();
+    }
+
+    /** The {@code count} slowest answered requests inside {@code windows}: their begin and end (System.nanoTime). */
+    public List<long[]> slowest(List<long[]> windows, int count) {
+        return timings.stream()
+                .filter(t -> windows.stream().anyMatch(w -> t[0] < w[1] && t[1] > w[0]))
+                .sorted(Comparator.comparingLong((long[] t) -> t[1] - t[0]).reversed())
+                .limit(count)
+                .toList();
     }
 
     /** p50, p99 and max latency in milliseconds. */

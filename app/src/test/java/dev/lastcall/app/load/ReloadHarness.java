@@ -38,7 +38,7 @@ public final class ReloadHarness {
     public record Result(int reloads, int clients, long requests, List<LoadClients.Failure> failures,
             double[] steadyMillis, double[] windowMillis, List<SocketHolder.Handover> handovers, List<Duration> windows, List<Duration> toReady,
             List<Integer> exitStatuses, List<String> protocolViolations, long adminProbes, long adminFailures,
-            LedgerInvariants.Report ledger, long eventsNotDelivered) {
+            LedgerInvariants.Report ledger, long eventsNotDelivered, List<long[]> slowestInWindows) {
 
         public String summary() {
             List<Double> windowSeconds = windows.stream().map(d -> d.toMillis() / 1000.0).sorted().toList();
@@ -59,6 +59,15 @@ public final class ReloadHarness {
             for (LoadClients.Failure failure : failures) {
                 timeline.append("\n  sent ").append(placed(failure.sentNanos())).append(", failed ")
                         .append(placed(failure.atNanos())).append(": ").append(failure.what());
+            }
+            return timeline.toString();
+        }
+
+        /** The slowest requests inside the windows, each placed on its handover's timeline. */
+        public String slowestTimeline() {
+            StringBuilder timeline = new StringBuilder();
+            for (long[] request : slowestInWindows) {
+                timeline.append("\n  %.0f ms, sent ".formatted((request[1] - request[0]) / 1e6)).append(placed(request[0]));
             }
             return timeline.toString();
         }
@@ -91,6 +100,8 @@ public final class ReloadHarness {
             return sorted.isEmpty() ? 0 : sorted.getLast();
         }
     }
+
+    private static final int SLOWEST_SHOWN = 5;
 
     private final Path work;
     private final int reloads;
@@ -184,7 +195,7 @@ public final class ReloadHarness {
                     LoadClients.percentilesMillis(load.latenciesMicros(windows, false)),
                     LoadClients.percentilesMillis(load.latenciesMicros(windows, true)), handovers,
                     windows.stream().map(w -> Duration.ofNanos(w[1] - w[0])).toList(), toReady, exits, violations,
-                    admin.probes.get(), admin.failures.get(), ledger, notDelivered);
+                    admin.probes.get(), admin.failures.get(), ledger, notDelivered, load.slowest(windows, SLOWEST_SHOWN));
         }
     }
 
