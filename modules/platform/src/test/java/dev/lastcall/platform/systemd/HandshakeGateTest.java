@@ -52,13 +52,8 @@ class HandshakeGateTest {
             listener.bind(new InetSocketAddress("127.0.0.1", 0));
             listener.configureBlocking(false);
             int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-            int client = NativeSockets.socket(NativeSockets.AF_INET, NativeSockets.SOCK_STREAM | NativeSockets.SOCK_NONBLOCK);
+            int client = halfWayHandshake(port);
             try {
-                // The client ignores the listener's answer, so the handshake stays half-way.
-                NativeSockets.ignoreEverything(client);
-                NativeSockets.startConnecting(client, port);
-                await().atMost(Duration.ofSeconds(5)).until(() -> HandshakeGate.handshakesUnderWay(port));
-
                 HandshakeGate.turnAwayNewHandshakes(port);
                 // Now it hears the listener's next answer (the kernel repeats it after a second) and completes.
                 NativeSockets.removeFilter(client);
@@ -77,12 +72,8 @@ class HandshakeGateTest {
         try (ServerSocketChannel listener = ServerSocketChannel.open()) {
             listener.bind(new InetSocketAddress("127.0.0.1", 0));
             int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-            int client = NativeSockets.socket(NativeSockets.AF_INET, NativeSockets.SOCK_STREAM | NativeSockets.SOCK_NONBLOCK);
+            int client = halfWayHandshake(port);
             try {
-                NativeSockets.ignoreEverything(client);
-                NativeSockets.startConnecting(client, port);
-                await().atMost(Duration.ofSeconds(5)).until(() -> HandshakeGate.handshakesUnderWay(port));
-
                 assertThat(HandshakeGate.turnAwayNewAndAwaitUnderWay(port, Deadline.after(LONGER_THAN_A_HANDSHAKE)))
                         .isFalse();
             } finally {
@@ -102,6 +93,15 @@ class HandshakeGateTest {
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         }
+    }
+
+    /** A client that ignores the listener's answer, so its handshake stays half-way; its descriptor. */
+    private static int halfWayHandshake(int port) {
+        int client = NativeSockets.socket(NativeSockets.AF_INET, NativeSockets.SOCK_STREAM | NativeSockets.SOCK_NONBLOCK);
+        NativeSockets.ignoreEverything(client);
+        NativeSockets.startConnecting(client, port);
+        await().atMost(Duration.ofSeconds(5)).until(() -> HandshakeGate.handshakesUnderWay(port));
+        return client;
     }
 
     @Test
