@@ -31,6 +31,29 @@ public final class LoadClients implements AutoCloseable {
     /** A failed request: when it was sent and when it failed (System.nanoTime), and how. */
     public record Failure(long sentNanos, long atNanos, String what) {}
 
+    /**
+     * An answered request: sent and answered (System.nanoTime), a transfer or a balance read, and
+     * how long opening its connection took (0: it went on an open one), and whether the answer
+     * closed the connection (a draining process answers so).
+     */
+    public record Timing(long beginNanos, long endNanos, boolean transfer, long connectNanos, boolean closed) {
+        long nanos() {
+            return endNanos - beginNanos;
+        }
+
+        boolean overlaps(long[] window) {
+            return beginNanos < window[1] && endNanos > window[0];
+        }
+
+        /** What it was and where its time went, e.g. "a transfer on a new connection (connected in 12 ms)". */
+        public String what() {
+            String kind = transfer ? "a transfer" : "a balance read";
+            String sent = connectNanos == 0 ? kind + " on an open connection"
+                    : "%s on a new connection (connected in %.0f ms)".formatted(kind, connectNanos / 1e6);
+            return closed ? sent + ", answered with Connection: close" : sent;
+        }
+    }
+
     private static final int TIMEOUT_MILLIS = 30_000;
     private static final Pattern TRANSFER_ID = Pattern.compile("\"id\":\"?(\\d+)");
     private static final Duration PAUSE_AFTER_FAILURE = Duration.ofMillis(20);
@@ -46,8 +69,8 @@ public final class LoadClients implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong retriedOnReusedConnections = new AtomicLong();
     private final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
-    /** Every answered request's begin and end (System.nanoTime), for latencies inside given windows. */
-    private final ConcurrentLinkedQueue<long[]> timings = new ConcurrentLinkedQueue<>();
+    /** Every answered request, for latencies inside given windows. */
+    private final ConcurrentLinkedQueue<Timing> timings = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     /** Idempotency-Key → transfer id, for every transfer a client saw acknowledged (201). */
     private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
@@ -115,9 +138,11 @@ public final class LoadClients implements AutoCloseable {
             }
             long begin = System.nanoTime();
             boolean sent = false;
+            long connectNanos = 0;
             try {
                 if (connection == null) {
                     connection = new ClientConnection(port, TIMEOUT_MILLIS);
+                    connectNanos = System.nanoTime() - begin;
                 }
                 sent = true;
                 ClientConnection.Response response;
@@ -128,13 +153,15 @@ public final class LoadClients implements AutoCloseable {
                     // left; nothing was read, so the request is sent again once, as real clients do
                     retriedOnReusedConnections.incrementAndGet();
                     connection.close();
+                    long reconnecting = System.nanoTime();
                     connection = new ClientConnection(port, TIMEOUT_MILLIS);
+                    connectNanos += System.nanoTime() - reconnecting;
                     response = connection.exchange(request);
                 }
                 requests.incrementAndGet();
                 long end = System.nanoTime();
                 latenciesMicros.add((end - begin) / 1_000);
-                timings.add(new long[] {begin, end});
+                timings.add(new Timing(begin, end, transfer, connectNanos, response.closes()));
                 if (response.status() >= 500 || (transfer && response.status() != 201) || (!transfer && response.status() != 200)) {
                     failures.add(new Failure(begin, System.nanoTime(), "HTTP " + response.status() + " " + response.body()));
                 } else if (transfer) {
@@ -230,16 +257,16 @@ public final class LoadClients implements AutoCloseable {
      */
     public long[] latenciesMicros(List<long[]> windows, boolean inside) {
         return timings.stream()
-                .filter(t -> windows.stream().anyMatch(w -> t[0] < w[1] && t[1] > w[0]) == inside)
-                .mapToLong(t -> (t[1] - t[0]) / 1_000)
+                .filter(t -> windows.stream().anyMatch(t::overlaps) == inside)
+                .mapToLong(t -> t.nanos() / 1_000)
                 .toArray();
     }
 
-    /** The {@code count} slowest answered requests inside {@code windows}: their begin and end (System.nanoTime). */
-    public List<long[]> slowest(List<long[]> windows, int count) {
+    /** The {@code count} slowest answered requests inside {@code windows}. */
+    public List<Timing> slowest(List<long[]> windows, int count) {
         return timings.stream()
-                .filter(t -> windows.stream().anyMatch(w -> t[0] < w[1] && t[1] > w[0]))
-                .sorted(Comparator.comparingLong((long[] t) -> t[1] - t[0]).reversed())
+                .filter(t -> windows.stream().anyMatch(t::overlaps))
+                .sorted(Comparator.comparingLong(Timing::nanos).reversed())
                 .limit(count)
                 .toList();
     }

@@ -38,7 +38,7 @@ public final class ReloadHarness {
     public record Result(int reloads, int clients, long requests, List<LoadClients.Failure> failures,
             double[] steadyMillis, double[] windowMillis, List<SocketHolder.Handover> handovers, List<Duration> windows, List<Duration> toReady,
             List<Integer> exitStatuses, List<String> protocolViolations, long adminProbes, long adminFailures,
-            LedgerInvariants.Report ledger, long eventsNotDelivered, List<long[]> slowestInWindows) {
+            LedgerInvariants.Report ledger, long eventsNotDelivered, List<LoadClients.Timing> slowestInWindows) {
 
         public String summary() {
             List<Double> windowSeconds = windows.stream().map(d -> d.toMillis() / 1000.0).sorted().toList();
@@ -66,8 +66,9 @@ public final class ReloadHarness {
         /** The slowest requests inside the windows, each placed on its handover's timeline. */
         public String slowestTimeline() {
             StringBuilder timeline = new StringBuilder();
-            for (long[] request : slowestInWindows) {
-                timeline.append("\n  %.0f ms, sent ".formatted((request[1] - request[0]) / 1e6)).append(placed(request[0]));
+            for (LoadClients.Timing request : slowestInWindows) {
+                timeline.append("\n  %.0f ms, %s, sent ".formatted(request.nanos() / 1e6, request.what()))
+                        .append(placed(request.beginNanos()));
             }
             return timeline.toString();
         }
