@@ -29,6 +29,7 @@ class HotHandoverIT {
 
     private static final Duration WITHIN = Duration.ofSeconds(240);
     private static final Pattern READY = Pattern.compile("ready in [0-9.?]+s: http on port (\\d+), admin on port (\\d+)");
+    private static final Pattern REFUSED = Pattern.compile("(?m)^lastcall_ledger_transfers_refused_total\\{[^}]*\\} (\\S+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -60,6 +61,7 @@ class HotHandoverIT {
             assertThat(get(httpPort, "/v1/openapi.json").statusCode()).isEqualTo(200);
 
             Files.writeString(config, "");
+            assertThat(post(httpPort, "/v1/accounts", "{\"code\":\"alice\",\"currency\":\"EUR\"}").statusCode()).isEqualTo(201);
             Thread reloading = Thread.ofPlatform().start(() -> {
                 try {
                     Reloaded done = reload(firstPid);
@@ -81,6 +83,16 @@ class HotHandoverIT {
                 assertThat(pidAnswering(adminPort)).isEqualTo(successorPid);
                 assertThat(get(httpPort, "/v1/openapi.json").statusCode()).isEqualTo(200);
                 assertThat(ProcessHandle.of(databasePid).map(ProcessHandle::isAlive)).contains(true);
+                // it read alice and her transfers and sent a transfer refused before the database...
+                assertThat(service.hasLine("http: warmed up for [0-9.]+s with [1-9][0-9]* requests in memory "
+                        + "\\(by status \\{200=[1-9][0-9]*, 400=[1-9][0-9]*\\}\\)")).isTrue();
+                // ...and neither the access log nor the metrics count those requests
+                assertThat(service.hasLine("(GET|POST) /v1/(accounts/\\{code\\}|transfers)")).isFalse();
+                String metrics = get(adminPort, "/metrics").body();
+                assertThat(metrics).contains("lastcall_ledger_transfers_refused_total")
+                        .doesNotContain("route=\"/v1/accounts/{code}\"").doesNotContain("route=\"/v1/transfers\"");
+                assertThat(REFUSED.matcher(metrics).results().map(refused -> refused.group(1)))
+                        .isNotEmpty().allMatch(count -> Double.parseDouble(count) == 0);
             } finally {
                 ProcessHandle successor = ProcessHandle.of(successorPid).orElseThrow();
                 successor.destroy();
@@ -120,6 +132,12 @@ class HotHandoverIT {
     private long pidAnswering(int adminPort) throws IOException, InterruptedException {
         JsonNode info = JSON.readTree(get(adminPort, "/info").body());
         return info.path("pid").asLong();
+    }
+
+    private HttpResponse<String> post(int port, String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

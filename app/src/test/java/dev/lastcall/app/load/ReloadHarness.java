@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,7 +64,7 @@ public final class ReloadHarness {
             return timeline.toString();
         }
 
-        /** The slowest requests inside the windows, each placed on its handover's timeline. */
+        /** The slowest request of the slowest windows, each placed on its handover's timeline. */
         public String slowestTimeline() {
             StringBuilder timeline = new StringBuilder();
             for (LoadClients.Timing request : slowestInWindows) {
@@ -103,6 +104,7 @@ public final class ReloadHarness {
     }
 
     private static final int SLOWEST_SHOWN = 5;
+    private static final String WARM_UP = "LASTCALL_HTTP_WARM_UP";
 
     private final Path work;
     private final int reloads;
@@ -123,6 +125,8 @@ public final class ReloadHarness {
             int adminPort = RestartHarness.freePort();
             environment.put("LASTCALL_ADMIN_PORT", Integer.toString(adminPort));
             environment.put("LASTCALL_STATE_DIR", Files.createDirectories(work.resolve("state-reload")).toString());
+            // LASTCALL_HTTP_WARM_UP=0s in the benchmark's environment shows the reloads without the successor's warm-up
+            Optional.ofNullable(System.getenv(WARM_UP)).ifPresent(value -> environment.put(WARM_UP, value));
             try (SocketHolder holder = SocketHolder.start(ServiceProcess.java(), ServiceProcess.jar(),
                     Files.createDirectories(work.resolve("reload-logs")), environment)) {
                 holder.startAndAwaitReady();
@@ -196,7 +200,7 @@ public final class ReloadHarness {
                     LoadClients.percentilesMillis(load.latenciesMicros(windows, false)),
                     LoadClients.percentilesMillis(load.latenciesMicros(windows, true)), handovers,
                     windows.stream().map(w -> Duration.ofNanos(w[1] - w[0])).toList(), toReady, exits, violations,
-                    admin.probes.get(), admin.failures.get(), ledger, notDelivered, load.slowest(windows, SLOWEST_SHOWN));
+                    admin.probes.get(), admin.failures.get(), ledger, notDelivered, load.slowestPerWindow(windows, SLOWEST_SHOWN));
         }
     }
 

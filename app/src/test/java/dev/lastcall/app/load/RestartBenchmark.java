@@ -52,7 +52,7 @@ public final class RestartBenchmark {
         BenchmarkDirectory work = BenchmarkDirectory.create("lastcall-reloads");
         ReloadHarness.Result result = new ReloadHarness(work.path(), reloads, clients).run();
         StringBuilder summary = new StringBuilder(result.summary());
-        summary.append("\nslowest inside the windows:").append(result.slowestTimeline());
+        summary.append("\nthe slowest request of the five slowest windows:").append(result.slowestTimeline());
         result.failures().stream().limit(20).forEach(f -> summary.append("\n  failure: ").append(f.what()));
         result.protocolViolations().stream().limit(5).forEach(v -> summary.append("\n  sd_notify: ").append(v));
         if (result.failures().isEmpty() && result.ledger().violations().isEmpty() && result.eventsNotDelivered() == 0

@@ -60,6 +60,15 @@ final class Accounts {
         });
     }
 
+    /** The code of the account opened first; empty while there is none. */
+    Optional<String> firstCode() {
+        return transactions.execute(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT code FROM ledger_account ORDER BY id LIMIT 1")) {
+                return single(select, row -> row.getString("code"));
+            }
+        });
+    }
+
     /**
      * The account's transfers with an id below {@code before} (all when empty), newest first, at
      * most {@code limit}; empty when there is no such account. Ids only grow, so a page never

@@ -7,6 +7,7 @@ import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.PathSegments;
 import dev.lastcall.platform.http.Problem;
 import dev.lastcall.platform.http.ProblemException;
+import dev.lastcall.platform.http.WarmUp;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServlet;
@@ -58,12 +59,14 @@ final class TransfersServlet extends HttpServlet {
         }
     }
 
-    /** A refusal before the transfer is decided (a bad body, a missing key) counts by its code too. */
+    /** A refusal before the transfer is decided (a bad body, a missing key) counts by its code too; a warm-up's does not. */
     private void createCounted(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             create(request, response);
         } catch (ProblemException refusal) {
-            metrics.refused(refusal.problem().code());
+            if (!WarmUp.isWarmUp(request)) {
+                metrics.refused(refusal.problem().code());
+            }
             throw refusal;
         }
     }

@@ -11,6 +11,7 @@ import dev.lastcall.platform.database.internal.DatabaseSettings;
 import dev.lastcall.platform.database.internal.PooledTransactions;
 import dev.lastcall.platform.http.Json;
 import dev.lastcall.platform.http.Routes;
+import dev.lastcall.platform.http.WarmUp;
 import dev.lastcall.platform.http.internal.AdminAccess;
 import dev.lastcall.platform.http.internal.AdminListenerSource;
 import dev.lastcall.platform.http.internal.AdminEndpoint;
@@ -106,6 +107,7 @@ public final class PlatformModule extends AbstractModule {
         bind(ObjectMapper.class).toInstance(mapper);
         bind(Json.class).toInstance(new Json(mapper, http.maxRequestBody()));
         Routes.of(binder()).serve(ContractServlet.PATH, ContractServlet.class, ContractServlet.PATH);
+        WarmUp.of(binder());
         Multibinder<AdminEndpoint> adminEndpoints = Multibinder.newSetBinder(binder(), AdminEndpoint.class);
         adminEndpoints.addBinding().to(InfoEndpoint.class);
         adminEndpoints.addBinding().to(ThreadsEndpoint.class);

@@ -2,6 +2,7 @@ package dev.lastcall.platform.process;
 
 import dev.lastcall.platform.database.internal.DatabaseAvailability;
 import dev.lastcall.platform.http.internal.AdminServer;
+import dev.lastcall.platform.http.internal.HandoverWarmUp;
 import dev.lastcall.platform.http.internal.HttpServer;
 import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.lifecycle.Lifecycle;
@@ -35,14 +36,17 @@ public final class ServiceRunner {
     private final HttpServer http;
     private final SystemdNotifications systemd;
     private final HotHandover handover;
+    private final HandoverWarmUp warmUp;
     private final Database database;
     private final DatabaseAvailability availability;
     private final Optional<Predecessor> predecessor = Predecessor.fromEnvironment(System.getenv());
 
     @Inject
     ServiceRunner(Lifecycle lifecycle, ShutdownSequence sequence, StopBudget budget, AdminServer admin, HttpServer http,
-            SystemdNotifications systemd, HotHandover handover, Database database, DatabaseAvailability availability) {
+            SystemdNotifications systemd, HotHandover handover, HandoverWarmUp warmUp, Database database,
+            DatabaseAvailability availability) {
         this.handover = handover;
+        this.warmUp = warmUp;
         this.availability = availability;
         this.database = database;
         this.lifecycle = lifecycle;
@@ -74,6 +78,9 @@ public final class ServiceRunner {
         } catch (Exception e) {
             log.error("start failed: {}", oneLine(e));
             shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
+        }
+        if (predecessor.isPresent() && lifecycle.state() == LifecycleState.RUNNING) {
+            warmUp.run(shutdown::stopRequested);
         }
         if (predecessor.isPresent() && !predecessor.get().readyAndAwaitTakeover()) {
             // it stopped (or died) meanwhile: the service is not this process's to serve

@@ -64,7 +64,7 @@ class SettingsTest {
         HttpSettings http = HttpSettings.from(settings);
         ProcessSettings process = ProcessSettings.from(settings);
 
-        assertThat(http).isEqualTo(new HttpSettings("127.0.0.1", 8080, Duration.ofSeconds(30), Duration.ofSeconds(1), 1024 * 1024, true,
+        assertThat(http).isEqualTo(new HttpSettings("127.0.0.1", 8080, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(2), 1024 * 1024, true,
                 TrustedProxies.NONE, "127.0.0.1", 8081));
         assertThat(process).isEqualTo(new ProcessSettings("INFO", ProcessSettings.LogFormat.TEXT));
         assertThat(StopBudget.from(settings)).isEqualTo(new StopBudget(Duration.ofSeconds(30), Duration.ZERO,

@@ -1,5 +1,6 @@
 package dev.lastcall.platform.http.internal;
 
+import dev.lastcall.platform.http.WarmUp;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -31,7 +32,7 @@ final class AccessLog implements RequestLog {
 
     @Override
     public void log(Request request, Response response) {
-        if (!log.isInfoEnabled()) {
+        if (!log.isInfoEnabled() || WarmUp.isWarmUp(request)) {
             return;
         }
         Optional<ServedRequest> served = ServedRequest.of(request);

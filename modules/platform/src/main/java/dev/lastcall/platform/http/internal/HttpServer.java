@@ -35,6 +35,7 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
@@ -85,6 +86,7 @@ public final class HttpServer implements Managed {
     private final MetricsSettings metrics;
     private volatile @Nullable Server server;
     private volatile @Nullable ServerConnector connector;
+    private volatile @Nullable HttpConfiguration httpConfiguration;
     /** Bound here rather than inherited: no one else holds the socket, so its close resets what it has not accepted. */
     private volatile boolean selfBound;
     /** A successor holds the socket too (a handover under way or done), and a filter on it would turn away its clients. */
@@ -202,10 +204,29 @@ public final class HttpServer implements Managed {
 
         server = jetty;
         connector = listener;
+        httpConfiguration = http;
         jetty.start();
         // the address actually listened on: with socket activation it is systemd's, not http.host
         InetSocketAddress address = (InetSocketAddress) ((ServerSocketChannel) listener.getTransport()).getLocalAddress();
         log.info("http: listening on {}:{} ({} routes)", address.getAddress().getHostAddress(), port(), routes.size());
+    }
+
+    /**
+     * A connector for requests this process sends itself, in memory, through the same handlers as
+     * the public port's ({@link HandoverWarmUp}); {@link #closeInMemory} removes it.
+     */
+    LocalConnector openInMemory() throws Exception {
+        Server jetty = Objects.requireNonNull(server, "the server has not started");
+        LocalConnector local = new LocalConnector(jetty, new HttpOneConnectionFactory(Objects.requireNonNull(httpConfiguration)));
+        local.setName("warm-up");
+        jetty.addConnector(local);
+        local.start();
+        return local;
+    }
+
+    void closeInMemory(LocalConnector local) throws Exception {
+        local.stop();
+        Objects.requireNonNull(server).removeConnector(local);
     }
 
     /** The bound port, useful when {@code http.port} is 0. */

@@ -1,5 +1,6 @@
 package dev.lastcall.platform.http.internal;
 
+import dev.lastcall.platform.http.WarmUp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -51,6 +52,9 @@ final class RequestMetrics extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (WarmUp.isWarmUp(request)) {
+            return super.handle(request, response, callback);
+        }
         String method = method(request.getMethod());
         String route = route(Request.getPathInContext(request));
         long begin = request.getBeginNanoTime();
