@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,20 +61,33 @@ class HotHandoverIT {
             assertThat(pidAnswering(adminPort)).isEqualTo(firstPid);
             assertThat(get(httpPort, "/v1/openapi.json").statusCode()).isEqualTo(200);
 
-            Files.writeString(config, "");
             assertThat(post(httpPort, "/v1/accounts", "{\"code\":\"alice\",\"currency\":\"EUR\"}").statusCode()).isEqualTo(201);
-            Thread reloading = Thread.ofPlatform().start(() -> {
-                try {
-                    Reloaded done = reload(firstPid);
-                    assertThat(done.status()).as("reload command's exit status; output: %s", done.output()).isZero();
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            await(service, "handover: successor started as pid (\\d+)");
+
+            // A successor stopped while it warms up never says ready: the reload fails, and the old
+            // process goes on serving, on the embedded PostgreSQL the successor had adopted.
+            Files.writeString(config, "http.warmUp = 60s\n");
+            int from = service.output().length();
+            CompletableFuture<Reloaded> stoppedReload = CompletableFuture.supplyAsync(() -> reloadUnchecked(firstPid));
+            long warmingPid = Long.parseLong(await(service, "handover: successor started as pid (\\d+)", from).group(1));
+            await(service, "http: warming up for [0-9.]+s before saying ready", from);
+            ProcessHandle.of(warmingPid).orElseThrow().destroy();
+            Reloaded stopped = stoppedReload.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+            assertThat(stopped.status()).as("reload command's exit status; output: %s", stopped.output()).isEqualTo(1);
+            assertThat(await(service, "reload failed: the successor \\(pid " + warmingPid
+                    + "\\) exited with status \\d+ before it was ready; pid " + firstPid + " goes on serving", from)).isNotNull();
+            assertThat(service.hasLine("embedded PostgreSQL \\(adopted, pid " + databasePid
+                    + "\\) left running: the predecessor serves with it")).isTrue();
+            assertThat(pidAnswering(adminPort)).isEqualTo(firstPid);
+            assertThat(get(httpPort, "/v1/accounts/alice").statusCode()).isEqualTo(200);
+
+            Files.writeString(config, "");
+            from = service.output().length();
+            CompletableFuture<Reloaded> goodReload = CompletableFuture.supplyAsync(() -> reloadUnchecked(firstPid));
+            await(service, "handover: successor started as pid (\\d+)", from);
             service.signal("HUP");
-            long successorPid = Long.parseLong(await(service, "handover: pid (\\d+) is ready and is the service now").group(1));
-            reloading.join(WITHIN);
+            long successorPid = Long.parseLong(await(service, "handover: pid (\\d+) is ready and is the service now", from).group(1));
+            Reloaded done = goodReload.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+            assertThat(done.status()).as("reload command's exit status; output: %s", done.output()).isZero();
 
             try {
                 assertThat(service.awaitExit(WITHIN)).as("old process's exit status").isZero();
@@ -83,16 +97,22 @@ class HotHandoverIT {
                 assertThat(pidAnswering(adminPort)).isEqualTo(successorPid);
                 assertThat(get(httpPort, "/v1/openapi.json").statusCode()).isEqualTo(200);
                 assertThat(ProcessHandle.of(databasePid).map(ProcessHandle::isAlive)).contains(true);
-                // it read alice and her transfers and sent a transfer refused before the database...
-                assertThat(service.hasLine("http: warmed up for [0-9.]+s with [1-9][0-9]* requests in memory "
-                        + "\\(by status \\{200=[1-9][0-9]*, 400=[1-9][0-9]*\\}\\)")).isTrue();
-                // ...and neither the access log nor the metrics count those requests
-                assertThat(service.hasLine("(GET|POST) /v1/(accounts/\\{code\\}|transfers)")).isFalse();
+                // before it said it was ready, it read alice and her transfers and sent a transfer refused
+                // before the database...
+                assertThat(position(service, "http: warmed up for [0-9.]+s with [1-9][0-9]* requests in memory "
+                        + "\\(by status \\{200=[1-9][0-9]*, 400=[1-9][0-9]*\\}\\)", from))
+                        .isNotNegative().isLessThan(position(service, "handover: pid \\d+ is ready and is the service now", from));
+                // ...which neither the access log (its one read of an account is this test's) nor the metrics count...
+                assertThat(Pattern.compile("GET /v1/accounts/\\{code\\} ").matcher(service.output()).results()).hasSize(1);
+                assertThat(service.hasLine("GET /v1/accounts/\\{code\\}/transfers|POST /v1/transfers")).isFalse();
                 String metrics = get(adminPort, "/metrics").body();
                 assertThat(metrics).contains("lastcall_ledger_transfers_refused_total")
                         .doesNotContain("route=\"/v1/accounts/{code}\"").doesNotContain("route=\"/v1/transfers\"");
                 assertThat(REFUSED.matcher(metrics).results().map(refused -> refused.group(1)))
                         .isNotEmpty().allMatch(count -> Double.parseDouble(count) == 0);
+                // ...and nothing was written
+                assertThat(get(httpPort, "/v1/accounts/alice").body()).contains("\"balance\":0");
+                assertThat(get(httpPort, "/v1/accounts/alice/transfers").body()).contains("\"items\":[]");
             } finally {
                 ProcessHandle successor = ProcessHandle.of(successorPid).orElseThrow();
                 successor.destroy();
@@ -115,18 +135,32 @@ class HotHandoverIT {
         return new Reloaded(reload.waitFor(), output);
     }
 
-    /** The first line matching {@code regex}, from either process (they share the output). */
-    private static Matcher await(ServiceProcess service, String regex) throws InterruptedException {
+    private static Reloaded reloadUnchecked(long pid) {
+        try {
+            return reload(pid);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first line matching {@code regex} at or after {@code from} in the output of either process (they share it). */
+    private static Matcher await(ServiceProcess service, String regex, int from) throws InterruptedException {
         Pattern pattern = Pattern.compile(regex);
         long end = System.nanoTime() + WITHIN.toNanos();
         while (System.nanoTime() < end) {
             Matcher matcher = pattern.matcher(service.output());
-            if (matcher.find()) {
+            if (matcher.find(from)) {
                 return matcher;
             }
             Thread.sleep(50);
         }
         throw new AssertionError("no line matching " + regex + ":\n" + service.output());
+    }
+
+    /** Where the first match of {@code regex} at or after {@code from} is in the output both processes share; -1 for none. */
+    private static int position(ServiceProcess service, String regex, int from) {
+        Matcher matcher = Pattern.compile(regex).matcher(service.output());
+        return matcher.find(from) ? matcher.start() : -1;
     }
 
     private long pidAnswering(int adminPort) throws IOException, InterruptedException {

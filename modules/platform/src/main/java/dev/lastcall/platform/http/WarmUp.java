@@ -13,7 +13,7 @@ import org.eclipse.jetty.server.LocalConnector;
  * How a module has the successor of a reload send itself requests before it says ready ({@code
  * http.warmUp}): {@code WarmUp.of(binder()).from(LedgerWarmUp.class)}. The requests go, in memory,
  * through the public port's handlers, over and over until the warm-up's time is up, so the code
- * that serves them is compiled before the clients move over. They must change nothing: reads, and
+ * that serves them has served before the clients move over. They must change nothing: reads, and
  * requests refused before anything is written. They pass {@code api.tokens}, are not in the access
  * log nor in the HTTP metrics; a servlet that counts something itself skips them with {@link #isWarmUp}.
  */
@@ -30,15 +30,16 @@ public final class WarmUp {
             return new Request("POST", target, headers, jsonBody);
         }
 
-        /** HTTP/1.1, as a client would send it. */
-        public String wire() {
-            StringBuilder wire = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: warm-up\r\n");
+        /** HTTP/1.1, as a client would send it, on a connection of its own that the answer closes. */
+        public byte[] wire() {
+            StringBuilder wire = new StringBuilder(method).append(' ').append(target)
+                    .append(" HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n");
             headers.forEach((name, value) -> wire.append(name).append(": ").append(value).append("\r\n"));
             if (!jsonBody.isEmpty()) {
                 wire.append("Content-Type: application/json\r\nContent-Length: ")
                         .append(jsonBody.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
             }
-            return wire.append("\r\n").append(jsonBody).toString();
+            return wire.append("\r\n").append(jsonBody).toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -62,14 +63,9 @@ public final class WarmUp {
         return this;
     }
 
-    /** Whether this request is a warm-up's, sent by this process to itself. */
+    /** Whether this request is a warm-up's, sent by this process to itself: only a warm-up connects in memory. */
     public static boolean isWarmUp(HttpServletRequest request) {
         ServletContextRequest servlet = ServletContextRequest.getServletContextRequest(request);
-        return servlet != null && isWarmUp(servlet);
-    }
-
-    /** The same, for the server's own handlers: only a warm-up connects in memory. */
-    public static boolean isWarmUp(org.eclipse.jetty.server.Request request) {
-        return request.getConnectionMetaData().getConnector() instanceof LocalConnector;
+        return servlet != null && servlet.getConnectionMetaData().getConnector() instanceof LocalConnector;
     }
 }

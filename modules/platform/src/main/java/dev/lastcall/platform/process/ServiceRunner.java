@@ -63,6 +63,7 @@ public final class ServiceRunner {
         handover.install(shutdown);
         systemd.attach();
         predecessor.ifPresent(p -> {
+            systemd.silentUntilTakeover();
             log.info("handover: taking over as pid {} from pid {}", ProcessHandle.current().pid(),
                     ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L));
             database.adoptRunningServer();
@@ -81,11 +82,20 @@ public final class ServiceRunner {
         }
         if (predecessor.isPresent() && lifecycle.state() == LifecycleState.RUNNING) {
             warmUp.run(shutdown::stopRequested);
+            if (shutdown.stopRequested()) {
+                // stopped while warming up: the predecessor sees the channel close and goes on serving
+                shutdown.awaitStop();
+                return;
+            }
         }
-        if (predecessor.isPresent() && !predecessor.get().readyAndAwaitTakeover()) {
-            // it stopped (or died) meanwhile: the service is not this process's to serve
-            log.error("handover: the predecessor went away without handing over; stopping");
-            shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
+        if (predecessor.isPresent()) {
+            if (!predecessor.get().readyAndAwaitTakeover()) {
+                // it stopped (or died) meanwhile: the service is not this process's to serve
+                log.error("handover: the predecessor went away without handing over; stopping");
+                shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
+            }
+            database.tookOver();
+            systemd.tookOver();
         }
         startAdminAfterTakeover(shutdown);
         if (shutdown.stopRequested() || lifecycle.state() != LifecycleState.RUNNING) {

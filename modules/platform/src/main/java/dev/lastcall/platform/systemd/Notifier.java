@@ -94,6 +94,10 @@ final class Notifier {
         muted.set(true);
     }
 
+    public void unmute() {
+        muted.set(false);
+    }
+
     /** {@code WATCHDOG=1}: the service is alive. */
     public void watchdog() {
         send("WATCHDOG=1");

@@ -105,6 +105,20 @@ public final class SystemdNotifications implements LifecycleListener {
     }
 
     /**
+     * In a hot handover's successor, before it starts: the service is the predecessor's until
+     * {@link #tookOver}, so nothing is said until then, and a successor stopped before it took
+     * over never tells systemd {@code STOPPING=1} (with {@code NotifyAccess=all}, the service's stop).
+     */
+    public void silentUntilTakeover() {
+        notifier.mute();
+    }
+
+    /** The predecessor has handed the service over (systemd's MAINPID is this process): say what it does again. */
+    public void tookOver() {
+        notifier.unmute();
+    }
+
+    /**
      * {@code MAINPID=}{@code successor}: the service is the successor's from now on, so this
      * process says nothing more to systemd, neither its stop nor watchdog pings.
      */

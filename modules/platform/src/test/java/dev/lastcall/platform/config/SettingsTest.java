@@ -186,6 +186,19 @@ class SettingsTest {
     }
 
     @Test
+    void aWarmUpThatWouldNotLeaveAReloadsSuccessorTheTimeToStartFailsNamingTheKey() {
+        Settings settings = Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_WARM_UP", "61s"));
+
+        assertThatThrownBy(() -> HttpSettings.from(settings))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith("http.warmUp: ")
+                .hasMessageContaining("at most 60s")
+                .hasMessageContaining("environment variable LASTCALL_HTTP_WARM_UP");
+        assertThat(HttpSettings.from(Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_WARM_UP", "60s"))).warmUp())
+                .isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
     void aNegativeDurationFailsNamingTheKey() {
         Settings settings = Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_STOP_TIMEOUT", "-5s"));
 

@@ -129,6 +129,39 @@ class SystemdNotificationsTest {
     }
 
     @Test
+    void aHandoversSuccessorSaysNothingBeforeItTookOverAndSoNeverStopsTheServiceBeforeThat() throws Exception {
+        try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
+            Lifecycle stoppedBefore = new Lifecycle(Map.of(Phase.DATABASE, Set.of(Component.quiet("database"))));
+            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), stoppedBefore,
+                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
+            notifications.silentUntilTakeover();
+            notifications.attach();
+            stoppedBefore.start();
+            notifications.stopping();
+            stoppedBefore.stop(Deadline.after(WAIT));
+
+            assertThat(systemd.drain(QUIET)).isEmpty();
+
+            Lifecycle tookOver = new Lifecycle(Map.of(Phase.DATABASE, Set.of(Component.quiet("database"))));
+            SystemdNotifications successor = new SystemdNotifications(notifier(systemd), tookOver,
+                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
+            successor.silentUntilTakeover();
+            successor.attach();
+            tookOver.start();
+            successor.tookOver();
+            successor.ready("ready");
+            successor.stopping();
+            tookOver.stop(Deadline.after(WAIT));
+
+            assertThat(systemd.drain(QUIET)).containsExactly(
+                    "READY=1\nSTATUS=ready",
+                    "STOPPING=1\nSTATUS=stopping",
+                    "STATUS=stopping database",
+                    "STATUS=stopped");
+        }
+    }
+
+    @Test
     void tellsWhyTheStartFailed() {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.HTTP, Set.of(new FailStart())));

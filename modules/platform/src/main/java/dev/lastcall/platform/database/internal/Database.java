@@ -64,6 +64,8 @@ public final class Database implements Managed {
     private volatile boolean adoptRunningServer;
     /** A hot handover's predecessor leaves the embedded server running for its successor. */
     private volatile boolean leaveServerRunning;
+    /** An adopted server is the predecessor's until this process has taken over; a stop before leaves it running. */
+    private volatile boolean adoptedServerIsOurs = true;
     private @Nullable HikariDataSource pool;
 
     @Inject
@@ -148,9 +150,18 @@ public final class Database implements Managed {
         }
     }
 
-    /** Call before start, in a hot handover's successor: adopt the running embedded server instead of starting one. */
+    /**
+     * Call before start, in a hot handover's successor: adopt the running embedded server instead of
+     * starting one. It stays the predecessor's, left running by a stop, until {@link #tookOver}.
+     */
     public void adoptRunningServer() {
         adoptRunningServer = true;
+        adoptedServerIsOurs = false;
+    }
+
+    /** In a hot handover's successor, once the predecessor has handed the service over: the adopted server is this process's to stop. */
+    public void tookOver() {
+        adoptedServerIsOurs = true;
     }
 
     /** Call before stop, in a hot handover's predecessor: the successor uses the embedded server, so it stays. */
@@ -325,6 +336,11 @@ public final class Database implements Managed {
 
     private void stopEmbedded(long begin) {
         AdoptedPostgres adoptedServer = adopted;
+        if (adoptedServer != null && !adoptedServerIsOurs) {
+            log.info("database: embedded PostgreSQL (adopted, pid {}) left running: the predecessor serves with it",
+                    adoptedServer.pid());
+            return;
+        }
         if ((embedded != null || adoptedServer != null) && leaveServerRunning) {
             log.info("database: embedded PostgreSQL left running for the successor");
             return;

@@ -1,6 +1,5 @@
 package dev.lastcall.platform.http.internal;
 
-import dev.lastcall.platform.http.WarmUp;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -32,7 +31,7 @@ final class AccessLog implements RequestLog {
 
     @Override
     public void log(Request request, Response response) {
-        if (!log.isInfoEnabled() || WarmUp.isWarmUp(request)) {
+        if (!log.isInfoEnabled() || InMemory.sent(request)) {
             return;
         }
         Optional<ServedRequest> served = ServedRequest.of(request);

@@ -3,27 +3,32 @@ package dev.lastcall.platform.http.internal;
 import dev.lastcall.platform.http.WarmUp;
 import dev.lastcall.platform.lifecycle.Seconds;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.LocalConnector;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the successor of a reload does between its start and its word that it is ready: for
+ * What the successor of a reload does between its start and its word that it is ready: for about
  * {@code http.warmUp} it serves the modules' {@link WarmUp} requests in memory, over and over, so
- * that the JIT has compiled the code that serves them before the clients move over. Without it
- * a successor takes every connection with its code still interpreted, on cores the predecessor
- * keeps busy, and the first requests it serves are the slowest of the reload.
+ * that a fresh JVM's first and slowest requests are its own, not those of the clients that move
+ * over when it takes the connections.
  */
 public final class HandoverWarmUp {
 
     private static final Logger log = LoggerFactory.getLogger(HandoverWarmUp.class);
+    private static final String STATUS_LINE_START = "HTTP/1.1 ";
+    private static final int STATUS_DIGITS = 3;
+    /** A request the database makes wait longer says the warm-up is not worth finishing. */
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
 
     private final HttpServer http;
     private final Duration duration;
@@ -37,26 +42,24 @@ public final class HandoverWarmUp {
     }
 
     /**
-     * Returns once the time is up or {@code stopRequested} says so. Nothing here can fail the
-     * start: a warm-up only makes what follows faster, so a failure is logged and ends it.
+     * Returns once the time is up (at most one request, of 5 s at most, later), once {@code
+     * stopRequested} says so, or once a request has had no answer within 5 s. Nothing here can fail the start: a warm-up only makes
+     * what follows faster, so a failure is logged and ends it.
      */
     public void run(BooleanSupplier stopRequested) {
         if (duration.isZero() || sources.isEmpty()) {
             return;
         }
-        long begin = System.nanoTime();
+        log.info("http: warming up for {} before saying ready", Seconds.of(duration));
         Map<Integer, Integer> statuses = new TreeMap<>();
+        long begin = System.nanoTime();
         try {
-            List<String> requests = sources.stream().flatMap(source -> source.requests().stream())
+            List<byte[]> requests = sources.stream().flatMap(source -> source.requests().stream())
                     .map(WarmUp.Request::wire).toList();
             LocalConnector local = http.openInMemory();
             try {
-                long end = begin + duration.toNanos();
-                while (System.nanoTime() < end && !stopRequested.getAsBoolean()) {
-                    for (String request : requests) {
-                        statuses.merge(status(local.getResponse(request)), 1, Integer::sum);
-                    }
-                }
+                begin = System.nanoTime();
+                serve(local, requests, begin + duration.toNanos(), stopRequested, statuses);
             } finally {
                 http.closeInMemory(local);
             }
@@ -68,11 +71,34 @@ public final class HandoverWarmUp {
                 statuses.values().stream().mapToInt(Integer::intValue).sum(), statuses);
     }
 
-    /** The status of a response as Jetty's local connector returns it; 0 for none within its wait. */
-    private static int status(@Nullable String response) {
-        if (response == null || !response.startsWith("HTTP/1.1 ") || response.length() < 12) {
+    private static void serve(LocalConnector local, List<byte[]> requests, long end, BooleanSupplier stopRequested,
+            Map<Integer, Integer> statuses) throws Exception {
+        while (!requests.isEmpty()) {
+            for (byte[] request : requests) {
+                if (System.nanoTime() - end >= 0 || stopRequested.getAsBoolean()) {
+                    return;
+                }
+                ByteBuffer response = local.getResponse(ByteBuffer.wrap(request), ANSWER_WITHIN.toNanos(), TimeUnit.NANOSECONDS);
+                if (response == null) {
+                    log.warn("http: a warm-up request had no answer within {}; ending the warm-up", Seconds.of(ANSWER_WITHIN));
+                    return;
+                }
+                statuses.merge(status(response), 1, Integer::sum);
+            }
+        }
+    }
+
+    /** The status of a response as the local connector returns it, whole; 0 for something else. */
+    private static int status(ByteBuffer response) {
+        String head = StandardCharsets.ISO_8859_1.decode(response).toString();
+        int digits = STATUS_LINE_START.length();
+        if (!head.startsWith(STATUS_LINE_START) || head.length() < digits + STATUS_DIGITS) {
             return 0;
         }
-        return Integer.parseInt(response, 9, 12, 10);
+        try {
+            return Integer.parseInt(head, digits, digits + STATUS_DIGITS, 10);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

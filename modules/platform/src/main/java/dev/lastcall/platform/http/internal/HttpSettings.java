@@ -22,12 +22,23 @@ public record HttpSettings(
                 settings.port("http.port"),
                 settings.positiveDuration("http.idleTimeout"),
                 settings.duration("http.drainIdleTimeout"),
-                settings.duration("http.warmUp"),
+                warmUp(settings),
                 settings.bytes("http.maxRequestBody"),
                 settings.bool("http.accessLog"),
                 trustedProxies(settings),
                 nonBlank(settings, "admin.host"),
                 settings.port("admin.port"));
+    }
+
+    /** A reload whose successor is not ready within 120 s fails; the warm-up must leave it the time to start. */
+    static final Duration LONGEST_WARM_UP = Duration.ofSeconds(60);
+
+    private static Duration warmUp(Settings settings) {
+        Duration warmUp = settings.duration("http.warmUp");
+        if (warmUp.compareTo(LONGEST_WARM_UP) > 0) {
+            throw settings.invalid("http.warmUp", "must be at most 60s (a reload's successor not ready within 120s is stopped)");
+        }
+        return warmUp;
     }
 
     private static TrustedProxies trustedProxies(Settings settings) {

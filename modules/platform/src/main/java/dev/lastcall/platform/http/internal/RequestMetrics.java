@@ -1,6 +1,5 @@
 package dev.lastcall.platform.http.internal;
 
-import dev.lastcall.platform.http.WarmUp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -52,7 +51,7 @@ final class RequestMetrics extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (WarmUp.isWarmUp(request)) {
+        if (InMemory.sent(request)) {
             return super.handle(request, response, callback);
         }
         String method = method(request.getMethod());
