@@ -80,8 +80,7 @@ class SystemdNotificationsTest {
             Lifecycle lifecycle = new Lifecycle(Map.of(
                     Phase.DATABASE, Set.of(Component.quiet("database")),
                     Phase.HTTP, Set.of(Component.draining(() -> 12, () -> {}))));
-            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle,
-                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
+            SystemdNotifications notifications = following(lifecycle, systemd);
 
             notifications.attach();
             lifecycle.start();
@@ -104,8 +103,7 @@ class SystemdNotificationsTest {
     void aStatusIsToldWhileRunningAndNotOnceTheStopBegan() throws Exception {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.DATABASE, Set.of(Component.quiet("database"))));
-            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle,
-                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
+            SystemdNotifications notifications = following(lifecycle, systemd);
 
             notifications.attach();
             notifications.status("before start");
@@ -132,8 +130,7 @@ class SystemdNotificationsTest {
     void aHandoversSuccessorSaysNothingBeforeItTookOverAndSoNeverStopsTheServiceBeforeThat() throws Exception {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle stoppedBefore = new Lifecycle(Map.of(Phase.DATABASE, Set.of(Component.quiet("database"))));
-            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), stoppedBefore,
-                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
+            SystemdNotifications notifications = following(stoppedBefore, systemd);
             notifications.silentUntilTakeover();
             notifications.attach();
             stoppedBefore.start();
@@ -143,8 +140,7 @@ class SystemdNotificationsTest {
             assertThat(systemd.drain(QUIET)).isEmpty();
 
             Lifecycle tookOver = new Lifecycle(Map.of(Phase.DATABASE, Set.of(Component.quiet("database"))));
-            SystemdNotifications successor = new SystemdNotifications(notifier(systemd), tookOver,
-                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
+            SystemdNotifications successor = following(tookOver, systemd);
             successor.silentUntilTakeover();
             successor.attach();
             tookOver.start();
@@ -165,8 +161,7 @@ class SystemdNotificationsTest {
     void tellsWhyTheStartFailed() {
         try (DatagramReceiver systemd = DatagramReceiver.atPath(dir.resolve("notify"))) {
             Lifecycle lifecycle = new Lifecycle(Map.of(Phase.HTTP, Set.of(new FailStart())));
-            SystemdNotifications notifications = new SystemdNotifications(notifier(systemd), lifecycle,
-                    Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
+            SystemdNotifications notifications = following(lifecycle, systemd);
 
             notifications.attach();
             assertThatThrownBy(lifecycle::start).hasMessage("port 8080 in use");
@@ -235,6 +230,11 @@ class SystemdNotificationsTest {
             assertThat(afterFailure.subList(afterFailure.indexOf("STATUS=failed: port 8080 in use"), afterFailure.size()))
                     .doesNotContain("WATCHDOG=1");
         }
+    }
+
+    /** Notifications of {@code lifecycle} to {@code systemd}, without a watchdog, its stop's progress not under test. */
+    private static SystemdNotifications following(Lifecycle lifecycle, DatagramReceiver systemd) {
+        return new SystemdNotifications(notifier(systemd), lifecycle, Optional.empty(), UNTESTED_PROGRESS_INTERVAL);
     }
 
     private static Notifier notifier(DatagramReceiver systemd) {

@@ -43,8 +43,8 @@ public final class HandoverWarmUp {
 
     /**
      * Returns once the time is up (at most one request, of 5 s at most, later), once {@code
-     * stopRequested} says so, or once a request has had no answer within 5 s. Nothing here can fail the start: a warm-up only makes
-     * what follows faster, so a failure is logged and ends it.
+     * stopRequested} says so, or once a request has had no answer within 5 s. Nothing here can
+     * fail the start: a warm-up only makes what follows faster, so a failure is logged and ends it.
      */
     public void run(BooleanSupplier stopRequested) {
         if (duration.isZero() || sources.isEmpty()) {
