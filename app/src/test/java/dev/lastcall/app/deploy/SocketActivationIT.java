@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real jar on a socket that a parent process holds, as systemd's socket unit does: taken from
  * fd 3 (LISTEN_FDS) or stdin (StandardInput=socket), told to systemd with READY=1 and STOPPING=1,
- * and restarted under steady connection attempts without refusing one.
+ * and restarted under steady connection attempts without refusing one; a reload's successor says
+ * nothing to systemd until it took over.
  */
 class SocketActivationIT {
 
@@ -56,6 +60,49 @@ class SocketActivationIT {
                     .doesNotContain("http: listening");
             assertThat(parent.notificationsFrom(pid)).isEmpty();
         }
+    }
+
+    /**
+     * With NotifyAccess=all systemd takes any process's STOPPING=1 as the service's stop: a reload's
+     * successor stopped before it took over must say nothing, and the old process goes on serving.
+     */
+    @Test
+    void aSuccessorStoppedBeforeItTookOverSaysNothingToSystemd() throws Exception {
+        Map<String, String> settings = new HashMap<>(settings());
+        settings.put("LASTCALL_HTTP_WARM_UP", "60s");
+        try (SocketParent parent = SocketParent.start(dir, dir.resolve("notify.sock").toString(), settings)) {
+            long pid = startAndAwaitReady(parent, "fd3");
+            assertThat(parent.hup()).isEqualTo(pid);
+            parent.awaitNotification(pid, message -> message.startsWith("RELOADING=1"), START_TIMEOUT);
+            long successor = Long.parseLong(awaitLine(parent.log(1), "handover: successor started as pid (\\d+)").group(1));
+            awaitLine(parent.log(1), "http: warming up for [0-9.]+s before saying ready");
+
+            ProcessHandle.of(successor).orElseThrow().destroy();
+
+            parent.awaitNotification(pid, message -> message.startsWith("READY=1\nSTATUS=ready; the last reload failed: "),
+                    START_TIMEOUT);
+            assertThat(parent.notificationsFrom(successor)).as("what the successor told systemd").isEmpty();
+            assertThat(parent.notificationsFrom(pid)).extracting(Notification::message)
+                    .noneMatch(message -> message.contains("STOPPING=1") || message.contains("MAINPID="));
+            ProbeClients probe = ProbeClients.start(parent.port(), 1);
+            probe.awaitAnswers(3);
+            assertThat(probe.stop()).as("the old process serves on").allMatch(Result::answered);
+            assertThat(parent.stopJar()).isZero();
+            assertThat(parent.notificationsFrom(pid)).extracting(Notification::message).contains("STOPPING=1\nSTATUS=stopping");
+        }
+    }
+
+    private static Matcher awaitLine(Path log, String regex) throws Exception {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher matcher = pattern.matcher(Files.readString(log));
+            if (matcher.find()) {
+                return matcher;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no line matching " + regex + " in " + log + ":\n" + Files.readString(log));
     }
 
     private void restartUnderConnections(String mode, String notifySocket, String sourceLogged) throws Exception {

@@ -92,6 +92,11 @@ final class SocketParent implements AutoCloseable {
         return Integer.parseInt(send("stop", "exited"));
     }
 
+    /** SIGHUP to the service's main process (a hot handover); returns that process's pid. */
+    long hup() throws InterruptedException {
+        return Long.parseLong(send("hup", "hup").strip());
+    }
+
     /** The exit status of the running jar once it ends by itself. */
     int awaitJarExit() throws InterruptedException {
         return Integer.parseInt(send("wait", "exited"));
