@@ -210,13 +210,16 @@ public final class Settings {
         } catch (ConfigException.Missing e) {
             throw new ConfigError(key, "no value", "missing");
         } catch (ConfigException e) {
-            throw new ConfigError(key, origin(key), withoutOrigin(e));
+            throw new ConfigError(key, origin(key), problemOnly(key, e));
         }
     }
 
-    private static String withoutOrigin(ConfigException e) {
+    /** Typesafe Config's message without what ConfigError says anyway: where the value came from and its key. */
+    private static String problemOnly(String key, ConfigException e) {
         String message = String.valueOf(e.getMessage());
-        String prefix = e.origin() == null ? "" : e.origin().description() + ": ";
-        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+        String origin = e.origin() == null ? "" : e.origin().description() + ": ";
+        message = message.startsWith(origin) ? message.substring(origin.length()) : message;
+        String path = "Invalid value at '" + key + "': ";
+        return message.startsWith(path) ? message.substring(path.length()) : message;
     }
 }

@@ -186,6 +186,15 @@ class SettingsTest {
     }
 
     @Test
+    void aBadDurationInTheEnvironmentFailsInOneLineNamingTheKeyOnce() {
+        Settings settings = Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_STOP_TIMEOUT", "soon"));
+
+        assertThatThrownBy(() -> StopBudget.from(settings))
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("http.stopTimeout: No number in duration value 'soon' (from environment variable LASTCALL_HTTP_STOP_TIMEOUT)");
+    }
+
+    @Test
     void aWarmUpThatWouldNotLeaveAReloadsSuccessorTheTimeToStartFailsNamingTheKey() {
         Settings settings = Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_WARM_UP", "61s"));
 

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import javax.sql.DataSource;
@@ -28,6 +29,8 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,10 +224,16 @@ public final class Database implements Managed {
         dataSource.setConnectTimeout(timeoutSeconds);
         dataSource.setLoginTimeout(timeoutSeconds);
         dataSource.setApplicationName(applicationName);
-        if (settings.transactionPooling()) {
+        if (settings.transactionPooling() && !urlSetsPrepareThreshold(url)) {
             dataSource.setPrepareThreshold(UNNAMED_STATEMENTS_ONLY);
         }
         return dataSource;
+    }
+
+    /** A {@code prepareThreshold} written into {@code db.url} wins over {@code db.transactionPooling}. */
+    private static boolean urlSetsPrepareThreshold(String url) {
+        Properties given = Driver.parseURL(url, null);
+        return given != null && given.containsKey(PGProperty.PREPARE_THRESHOLD.getName());
     }
 
     /** One connection of its own, validated: the pool's may all be busy, or dead after a restart. */

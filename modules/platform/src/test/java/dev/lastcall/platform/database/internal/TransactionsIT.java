@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -366,6 +367,24 @@ class TransactionsIT {
 
         stop(database);
         assertThat(check.check().reachable()).as("after stop").isFalse();
+    }
+
+    @Test
+    void behindAPoolerTheDriverPreparesNoNamedStatementsUnlessTheUrlSaysOtherwise() throws Exception {
+        assertThat(prepareThreshold(urlOf("postgres"), false)).as("straight to PostgreSQL: pgjdbc's default").isEqualTo(5);
+        assertThat(prepareThreshold(urlOf("postgres"), true)).as("db.transactionPooling").isZero();
+        assertThat(prepareThreshold(urlOf("postgres") + "?prepareThreshold=3", true)).as("written into db.url").isEqualTo(3);
+    }
+
+    private int prepareThreshold(String url, boolean transactionPooling) throws Exception {
+        PooledTransactions transactions = new PooledTransactions();
+        Database database = start(transactions,
+                new DatabaseSettings(url, "postgres", "", 2, Duration.ofSeconds(5), stateDir, transactionPooling));
+        try {
+            return transactions.execute(connection -> connection.unwrap(PGConnection.class).getPrepareThreshold());
+        } finally {
+            stop(database);
+        }
     }
 
     private Database start(PooledTransactions transactions, DatabaseSettings settings) throws Exception {
