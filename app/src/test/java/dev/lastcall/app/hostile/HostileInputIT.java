@@ -5,23 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastcall.app.ServiceProcess;
+import dev.lastcall.platform.testing.ApiContract;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 11, item 5: several hundred hostile requests (HostileCases) over real sockets against the
  * real jar on a real PostgreSQL. For every answer: no 5xx but a 505 for a version it does not
- * speak, every 4xx a problem with its own code, no Java in any body; afterwards, no ERROR line and
- * no stack trace in the service's log, the books exactly as before, and the service healthy.
+ * speak, every 4xx a problem with its own code, what the published contract (openapi.json) declares
+ * where the request line names an operation, no Java in any body; afterwards, no ERROR line and no
+ * stack trace in the service's log, the books exactly as before, and the service healthy.
  */
 class HostileInputIT {
 
@@ -41,6 +47,8 @@ class HostileInputIT {
     private static final Pattern JAVA = Pattern.compile(
             "\\b(java|javax|jakarta|org\\.eclipse|com\\.fasterxml|dev\\.lastcall|io\\.micrometer|org\\.postgresql)\\.[a-z]|Exception\\b|\\bat [a-z]+\\.");
     private static final Pattern ERROR_LINE = Pattern.compile("^\\s*\\d+\\s+ERROR\\s");
+    private static final Pattern REQUEST_LINE = Pattern.compile("([A-Z]+) (\\S+) HTTP/1\\.[01]\r\n");
+    private static final ApiContract CONTRACT = ApiContract.shipped();
     private static final Pattern STACK_FRAME = Pattern.compile("^\\s+at [\\w.$/]+\\(|^Caused by: ");
 
     @TempDir
@@ -149,8 +157,33 @@ class HostileInputIT {
             if (status == 405 && response.header("allow") == null) {
                 wrong.add("a 405 without Allow");
             }
+            contractExchange(hostile, response).ifPresent(exchange -> wrong.addAll(CONTRACT.violations(exchange)));
         }
         return wrong;
+    }
+
+    /**
+     * The answer as the published contract must describe it, for a request to /v1 on the API port
+     * whose request line names a method and a target; empty for what no router could place.
+     */
+    private static Optional<ApiContract.Exchange> contractExchange(HostileCase hostile, Wire.Response response) {
+        String head = new String(hostile.parts().getFirst(), StandardCharsets.ISO_8859_1);
+        Matcher line = REQUEST_LINE.matcher(head);
+        if (hostile.port() != HostileCase.Port.API || !line.lookingAt()) {
+            return Optional.empty();
+        }
+        String path;
+        try {
+            path = URI.create(line.group(2)).getRawPath();
+        } catch (IllegalArgumentException unparsable) {
+            return Optional.empty();
+        }
+        if (path == null || !path.startsWith("/v1/")) {
+            return Optional.empty();
+        }
+        Map<String, List<String>> headers = new HashMap<>();
+        response.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+        return Optional.of(new ApiContract.Exchange(line.group(1), line.group(2), response.status(), headers, response.body()));
     }
 
     private List<String> checkProblem(HostileCase hostile, Wire.Response response) {

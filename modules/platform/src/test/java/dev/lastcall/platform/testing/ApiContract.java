@@ -42,6 +42,9 @@ public final class ApiContract {
     private static final String IRI = "https://lastcall.invalid/openapi.json";
     private static final String PROBLEM = "application/problem+json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The answers that come before routing, each with its problem code; every operation declares them too. */
+    private static final Map<Integer, String> BEFORE_ANY_ROUTE = Map.of(400, "invalid_request", 413, "payload_too_large",
+            414, "uri_too_long", 417, "expectation_failed", 431, "headers_too_large", 505, "http_version_not_supported");
     private static final ApiContract SHIPPED = fromResource(RESOURCE);
 
     /** One request as sent and its response as received. */
@@ -56,8 +59,9 @@ public final class ApiContract {
                     .flatMap(e -> e.getValue().stream()).findFirst();
         }
 
+        /** The path as the server routes it: dot segments resolved, path parameters ({@code ;x}) dropped. */
         String path() {
-            return URI.create(target).getRawPath();
+            return URI.create(target).normalize().getRawPath().replaceAll(";[^/]*", "");
         }
 
         @Override
@@ -170,14 +174,15 @@ public final class ApiContract {
 
     /**
      * Access is checked before routing: without a valid token, even a path the contract lacks is a
-     * 401. A path no URL could be routed by (an empty segment inside it) is Jetty's 400. A HEAD
-     * answer has no body to name its code.
+     * 401. What the parser and the size limit refuse before any route (a malformed request, a path
+     * no URL could be routed by, too large a head or body, an unknown Expect or HTTP version)
+     * may answer any request. A HEAD answer has no body to name its code.
      */
     private List<String> outsideTheContract(Exchange exchange, int status, String code, String what) {
         Optional<String> actual = problemCode(exchange);
         boolean head = exchange.method().equals("HEAD") && actual.isEmpty();
         if (answers(exchange, status, code) || answers(exchange, 401, "unauthorized")
-                || exchange.path().contains("//") && answers(exchange, 400, "invalid_request")) {
+                || BEFORE_ANY_ROUTE.entrySet().stream().anyMatch(refusal -> answers(exchange, refusal.getKey(), refusal.getValue()))) {
             return List.of();
         }
         if (head && exchange.status() == status) {
