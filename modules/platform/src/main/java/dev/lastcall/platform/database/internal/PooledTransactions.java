@@ -249,6 +249,10 @@ public final class PooledTransactions implements Transactions {
         attach(unit, connection);
         try {
             T result = work.run(connection);
+            if (Thread.currentThread().isInterrupted()) {
+                // a job interrupted at the stop's deadline: the driver finished its statements regardless
+                throw new DatabaseUnavailable("interrupted: the transaction was rolled back");
+            }
             commit(connection);
             return result;
         } catch (Throwable failure) {

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -156,6 +157,33 @@ class TransactionsIT {
             insert(connection, 1, "rolled back");
             throw refusal;
         })).isSameAs(refusal);
+        assertThat(notes()).isEmpty();
+        assertThat(transactions.openTransactions()).isZero();
+    }
+
+    @Test
+    void anInterruptedUnitOfWorkRollsBackThoughItsStatementsRanToTheEnd() throws Exception {
+        PooledTransactions transactions = new PooledTransactions();
+        start(transactions, settings("postgres", Duration.ofSeconds(5)));
+
+        // a platform thread, as the scheduler's jobs run on: its socket reads do not stop for an interrupt
+        FutureTask<Throwable> job = new FutureTask<>(() -> {
+            try {
+                transactions.execute(connection -> {
+                    insert(connection, 1, "interrupted");
+                    Thread.currentThread().interrupt(); // as the scheduler does to a job at the stop's deadline
+                    return insert(connection, 2, "interrupted too");
+                });
+                return null;
+            } catch (DatabaseUnavailable expected) {
+                assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for the job").isTrue();
+                return expected;
+            }
+        });
+        Thread.ofPlatform().name("interrupted-job").start(job);
+
+        assertThat(job.get(20, TimeUnit.SECONDS)).isInstanceOf(DatabaseUnavailable.class)
+                .hasMessageContaining("rolled back");
         assertThat(notes()).isEmpty();
         assertThat(transactions.openTransactions()).isZero();
     }
