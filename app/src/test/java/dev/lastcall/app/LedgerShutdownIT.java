@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -192,7 +191,8 @@ class LedgerShutdownIT {
                 assertThat(restarted.awaitExit(EXIT)).isEqualTo(0);
             }
         } finally {
-            stopLeftoverPostgres(state);
+            // the killed jar's PostgreSQL: the restart stops it, but not if the test failed first
+            ServiceProcess.stopLeftoverPostgres(state);
         }
     }
 
@@ -425,20 +425,5 @@ class LedgerShutdownIT {
 
     private static String testResource(String name) {
         return Path.of(System.getProperty("lastcall.testClasses"), name).toString();
-    }
-
-    /** A killed service leaves its embedded PostgreSQL running; the restart stops it, but not if the test failed first. */
-    private static void stopLeftoverPostgres(Path state) throws IOException {
-        Path pidFile = state.resolve("postgres/data/postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        String pid = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
-        if (pid.matches("\\d+")) {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(postgres -> {
-                postgres.destroy();
-                postgres.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
-            });
-        }
     }
 }

@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +27,8 @@ public final class ServiceProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
+    /** The state directory this object made for the process, none when the test gave one. */
+    private final Optional<Path> ownStateDir;
     /** The output read so far; not copy-on-write: an access log adds hundreds of lines a second. */
     private final List<Line> output = new ArrayList<>();
     private final Thread reader;
@@ -32,8 +37,9 @@ public final class ServiceProcess implements AutoCloseable {
     private int httpPort = -1;
     private int adminPort = -1;
 
-    private ServiceProcess(Process process, String label, boolean echo, Consumer<String> onLine) {
+    private ServiceProcess(Process process, Optional<Path> ownStateDir, String label, boolean echo, Consumer<String> onLine) {
         this.process = process;
+        this.ownStateDir = ownStateDir;
         this.reader = Thread.ofPlatform().daemon().name("output-" + label).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
@@ -174,10 +180,12 @@ public final class ServiceProcess implements AutoCloseable {
             builder.environment().put("LASTCALL_HTTP_PORT", "0");
             builder.environment().put("LASTCALL_ADMIN_PORT", "0");
             builder.environment().putAll(environment);
+            Optional<Path> ownStateDir = Optional.empty();
             if (!builder.environment().containsKey("LASTCALL_STATE_DIR")) {
-                builder.environment().put("LASTCALL_STATE_DIR", Files.createTempDirectory("lastcall-state").toString());
+                ownStateDir = Optional.of(Files.createTempDirectory("lastcall-state"));
+                builder.environment().put("LASTCALL_STATE_DIR", ownStateDir.get().toString());
             }
-            return new ServiceProcess(builder.start(), label, echo, onLine);
+            return new ServiceProcess(builder.start(), ownStateDir, label, echo, onLine);
         }
     }
 
@@ -321,5 +329,37 @@ public final class ServiceProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        // no test starts another jar on a state directory it did not choose
+        ownStateDir.ifPresent(ServiceProcess::stopLeftoverPostgres);
+    }
+
+    /**
+     * Stops the embedded PostgreSQL a jar killed without its stop (SIGKILL, a second Ctrl-C) left
+     * running in {@code stateDir}, if any.
+     */
+    public static void stopLeftoverPostgres(Path stateDir) {
+        Optional<ProcessHandle> postgres;
+        try {
+            long pid = Long.parseLong(Files.readAllLines(stateDir.resolve("postgres/data/postmaster.pid")).getFirst().strip());
+            postgres = ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").endsWith("/postgres"));
+        } catch (IOException | RuntimeException none) {
+            return;
+        }
+        postgres.ifPresent(server -> {
+            server.destroy(); // a smart shutdown: its clients died with the jar
+            try {
+                server.onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                server.destroyForcibly();
+            }
+        });
     }
 }
