@@ -20,7 +20,8 @@ child; a notification MAINPID=N makes N the main process that stop, hup and quit
 Each datagram on NOTIFY_SOCKET (a path, or @name for an abstract one) is printed as
 "notify PID MESSAGE", PID from the sender's credentials, MESSAGE as a JSON string.
 The jar's stdout and stderr go to LOG_DIR/lastcall-N.log. LASTCALL_HTTP_PORT is set to the held
-port, so a jar that binds the port instead of taking the socket fails to start.
+port, so a jar that binds the port instead of taking the socket fails to start. With
+WATCHDOG_USEC in its environment, the jar also gets WATCHDOG_PID, its own pid, as from systemd.
 """
 import json
 import os
@@ -87,6 +88,8 @@ def start(mode, listener, java, jar, log_path, notify_socket):
                 environment["LISTEN_FDS"] = "1"
                 # the exec keeps the process id, so this names the JVM
                 environment["LISTEN_PID"] = str(os.getpid())
+            if "WATCHDOG_USEC" in environment:  # systemd names the main process the watchdog listens to
+                environment["WATCHDOG_PID"] = str(os.getpid())
             os.execve(java, [java, *JAVA_FLAGS, "-jar", jar], environment)
         finally:
             os._exit(127)

@@ -24,9 +24,10 @@ final class Reload {
             return 2;
         }
         long pid = Long.parseLong(args[0]);
-        ReloadOutcome.clear(pid);
+        ReloadOutcome.ask(pid);
         int kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).inheritIO().start().waitFor();
         if (kill != 0) {
+            ReloadOutcome.withdraw(pid);
             System.err.println("lastcall reload: cannot signal process " + pid);
             return 1;
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lastcall.platform.process.ReloadOutcome;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,6 +89,8 @@ class HotHandoverIT {
             long successorPid = Long.parseLong(await(service, "handover: pid (\\d+) is ready and is the service now", from).group(1));
             Reloaded done = goodReload.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
             assertThat(done.status()).as("reload command's exit status; output: %s", done.output()).isZero();
+            assertThat(done.output()).contains("lastcall reload: ok " + successorPid);
+            assertThat(ReloadOutcome.fileOf(firstPid)).as("the outcome file, once read").doesNotExist();
 
             try {
                 assertThat(service.awaitExit(WITHIN)).as("old process's exit status").isZero();

@@ -3,11 +3,13 @@ package dev.lastcall.app;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** The real fat jar as a real process: started with java, stopped with real signals. */
 public final class ServiceProcess implements AutoCloseable {
@@ -336,7 +339,19 @@ public final class ServiceProcess implements AutoCloseable {
             return;
         }
         // no test starts another jar on a state directory it did not choose
-        ownStateDir.ifPresent(ServiceProcess::stopLeftoverPostgres);
+        ownStateDir.ifPresent(dir -> {
+            stopLeftoverPostgres(dir);
+            deleteQuietly(dir);
+        });
+    }
+
+    /** Deletes a directory and what it holds, as far as it can (a test's leftovers, never its outcome). */
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // what is left stays in the temporary directory
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastcall.app.deploy.ProbeClients.Result;
 import dev.lastcall.app.deploy.SocketParent.Notification;
+import dev.lastcall.platform.process.ReloadOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,8 +88,33 @@ class SocketActivationIT {
             ProbeClients probe = ProbeClients.start(parent.port(), 1);
             probe.awaitAnswers(3);
             assertThat(probe.stop()).as("the old process serves on").allMatch(Result::answered);
+            assertThat(ReloadOutcome.fileOf(pid)).as("an outcome file for a reload nobody asked about").doesNotExist();
             assertThat(parent.stopJar()).isZero();
             assertThat(parent.notificationsFrom(pid)).extracting(Notification::message).contains("STOPPING=1\nSTATUS=stopping");
+        }
+    }
+
+    /**
+     * systemd listens to the watchdog pings of the process WATCHDOG_PID names; a reload's successor
+     * must ping once it is the main process, or systemd kills the service WatchdogSec after a reload.
+     */
+    @Test
+    void aSuccessorPingsTheWatchdogOnceItTookOver() throws Exception {
+        Map<String, String> settings = new HashMap<>(settings());
+        settings.put("WATCHDOG_USEC", "2000000");
+        try (SocketParent parent = SocketParent.start(dir, dir.resolve("notify.sock").toString(), settings)) {
+            long pid = startAndAwaitReady(parent, "fd3");
+            parent.awaitNotification(pid, "WATCHDOG=1"::equals, START_TIMEOUT);
+            assertThat(parent.hup()).isEqualTo(pid);
+            long successor = Long.parseLong(awaitLine(parent.log(1), "handover: successor started as pid (\\d+)").group(1));
+            parent.awaitNotification(successor, message -> message.startsWith("READY=1"), START_TIMEOUT);
+            assertThat(parent.waitFor(pid)).as("the old process's exit status").isZero();
+            long since = parent.notificationsFrom(successor).size();
+            Thread.sleep(2_500); // pings every second
+            assertThat(parent.notificationsFrom(successor).stream().skip(since).map(Notification::message))
+                    .as("the successor's pings after the old process exited").contains("WATCHDOG=1");
+            int status = parent.stopJar();
+            assertThat(status).as("the successor's exit status; log:%n%s", Files.readString(parent.log(1))).isZero();
         }
     }
 

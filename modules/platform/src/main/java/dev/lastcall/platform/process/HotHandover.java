@@ -32,7 +32,7 @@ public final class HotHandover implements LifecycleListener {
 
     private static final Logger log = LoggerFactory.getLogger(HotHandover.class);
 
-    /** How long a successor may take to be ready: as long as systemd's start timeout in the shipped unit. */
+    /** How long a successor may take to be ready: within the reload command's 150s and the unit's TimeoutStartSec. */
     static final Duration SUCCESSOR_READY_WITHIN = Duration.ofSeconds(120);
     private static final Duration STOP_ACCEPTING_WITHIN = Duration.ofSeconds(5);
 

@@ -13,7 +13,9 @@ import java.util.Optional;
  * reload PID}, which systemd runs as {@code ExecReload=}): one line in {@code
  * <java.io.tmpdir>/lastcall-<pid>.reload}, {@code ok <successor pid>} or {@code failed: <why>}.
  * A file, because the signal that asks carries no way back; under systemd's {@code PrivateTmp=}
- * it is private to the service's processes.
+ * it is private to the service's processes. The asker creates the file empty before it signals
+ * and deletes it once read; a plain {@code kill -HUP} asks nothing, so nothing is written and no
+ * file is left behind per reload.
  */
 public final class ReloadOutcome {
 
@@ -39,31 +41,48 @@ public final class ReloadOutcome {
         return line.startsWith(OK);
     }
 
-    /** Forgets an earlier reload's outcome, before asking for a new one. */
-    public static void clear(long pid) throws IOException {
+    /** Asks for the outcome of {@code pid}'s next reload (an empty file), forgetting an earlier one's. */
+    public static void ask(long pid) throws IOException {
+        Path file = fileOf(pid);
+        Files.deleteIfExists(file);
+        Files.createFile(file);
+    }
+
+    /** Takes the question back, when the signal could not be sent. */
+    public static void withdraw(long pid) throws IOException {
         Files.deleteIfExists(fileOf(pid));
     }
 
-    /** Waits up to {@code wait} for the outcome of {@code pid}'s reload; the line, or empty. */
+    /**
+     * Waits up to {@code wait} for the outcome of {@code pid}'s reload; the line, or empty. The
+     * file goes either way: an outcome that comes later is not written.
+     */
     public static Optional<String> await(long pid, Duration wait) throws IOException, InterruptedException {
         Path file = fileOf(pid);
         long end = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < end) {
-            if (Files.exists(file)) {
-                String line = Files.readString(file, StandardCharsets.UTF_8).strip();
-                Files.deleteIfExists(file);
-                return Optional.of(line);
+        try {
+            while (System.nanoTime() < end) {
+                String line = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : "";
+                if (!line.isEmpty()) {
+                    return Optional.of(line);
+                }
+                if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
+                    String last = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : "";
+                    return Optional.of(last.isEmpty() ? "failed: process %d is gone and left no outcome".formatted(pid) : last);
+                }
+                Thread.sleep(POLL);
             }
-            if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty() && !Files.exists(file)) {
-                return Optional.of("failed: process %d is gone and left no outcome".formatted(pid));
-            }
-            Thread.sleep(POLL);
+            return Optional.empty();
+        } finally {
+            Files.deleteIfExists(file);
         }
-        return Optional.empty();
     }
 
     private static void write(long pid, String line) {
         Path file = fileOf(pid);
+        if (!Files.exists(file)) {
+            return; // nobody asked (a plain kill -HUP)
+        }
         try {
             Path partial = Files.createTempFile(file.getParent(), "lastcall-", ".partial");
             Files.writeString(partial, line + "\n", StandardCharsets.UTF_8);

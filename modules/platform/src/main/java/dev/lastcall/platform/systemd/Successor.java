@@ -14,7 +14,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The process a hot handover starts: the same command line, with this process's listening sockets
  * passed by systemd's protocol ({@code LISTEN_FDS=3}, {@code LISTEN_FDNAMES=http:admin:handover},
- * {@code LISTEN_PID} its own pid, set by a {@code sh} that then {@code exec}s it) and one end of a
+ * {@code LISTEN_PID} its own pid, set by a {@code sh} that then {@code exec}s it; so is a {@code
+ * WATCHDOG_PID} systemd gave this process, since the successor pings the watchdog once it is the
+ * main process) and one end of a
  * Unix socket pair, the handover channel. On it the successor writes {@code ready} once it serves
  * ({@link Predecessor}); this process answers {@code go} once systemd's MAINPID names the
  * successor. Closing the channel says the rest: a successor that exits before it is ready closes it.
@@ -28,7 +30,8 @@ public final class Successor {
     /** Copies of the passed descriptors are made at or above this, clear of 0..5 where the child wants them. */
     private static final int HIGH_DESCRIPTORS = 10;
     private static final Duration REAP_WAIT = Duration.ofSeconds(5);
-    private static final String EXEC_WITH_LISTEN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$@\"";
+    private static final String EXEC_WITH_OWN_PIDS = "LISTEN_PID=$$; export LISTEN_PID; "
+            + "if [ -n \"${WATCHDOG_PID-}\" ]; then WATCHDOG_PID=$$; export WATCHDOG_PID; fi; exec \"$@\"";
 
     /** What became of the successor's start. */
     public record Outcome(boolean ready, String failure) {}
@@ -53,7 +56,7 @@ public final class Successor {
             copies.add(Libc.duplicateAtOrAbove(httpDescriptor, HIGH_DESCRIPTORS));
             copies.add(Libc.duplicateAtOrAbove(adminDescriptor, HIGH_DESCRIPTORS));
             copies.add(Libc.duplicateAtOrAbove(pair[1], HIGH_DESCRIPTORS));
-            List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", EXEC_WITH_LISTEN_PID, "lastcall-successor"));
+            List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", EXEC_WITH_OWN_PIDS, "lastcall-successor"));
             argv.addAll(commandLine);
             int pid = PosixSpawn.spawn(argv, environmentOf(environment),
                     copies.stream().mapToInt(Integer::intValue).toArray());

@@ -111,14 +111,19 @@ public final class TestService implements AutoCloseable {
                     "LASTCALL_ADMIN_PORT", "0",
                     "LASTCALL_STATE_DIR", stateDir.toString()));
             variables.putAll(environment);
-            Settings settings = Settings.load(Optional.empty(), variables);
-            PlatformModule platform = new PlatformModule(settings);
-            List<Module> all = new ArrayList<>(List.of(platform));
-            modules.forEach(module -> all.add(module.apply(settings)));
-            if (withoutDatabase) {
-                all.add(new WithoutDatabase());
+            try {
+                Settings settings = Settings.load(Optional.empty(), variables);
+                PlatformModule platform = new PlatformModule(settings);
+                List<Module> all = new ArrayList<>(List.of(platform));
+                modules.forEach(module -> all.add(module.apply(settings)));
+                if (withoutDatabase) {
+                    all.add(new WithoutDatabase());
+                }
+                return new TestService(Guice.createInjector(Stage.PRODUCTION, all), platform.stopBudget(), stateDir);
+            } catch (RuntimeException e) {
+                deleteTree(stateDir);
+                throw e;
             }
-            return new TestService(Guice.createInjector(Stage.PRODUCTION, all), platform.stopBudget(), stateDir);
         }
 
         /** The service wired and started; a failed start stops what started and throws. */
@@ -189,11 +194,15 @@ public final class TestService implements AutoCloseable {
         try {
             stop();
         } finally {
-            try (Stream<Path> files = Files.walk(stateDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            deleteTree(stateDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ final class AdoptedPostgres {
 
     private static final Logger log = LoggerFactory.getLogger(AdoptedPostgres.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    private static final Duration STOP_POLL = Duration.ofMillis(5);
     /** postmaster.pid: pid, data directory, start time, port, ... */
     private static final int PORT_LINE = 3;
 
@@ -74,12 +76,22 @@ final class AdoptedPostgres {
         return data;
     }
 
-    /** Fast shutdown; returns once the server is gone or the wait ran out. */
+    /**
+     * Fast shutdown; returns once the server is gone or the wait ran out. Gone is also when its
+     * {@code postmaster.pid} is, the last thing PostgreSQL removes: the server is no child of this
+     * process, and one whose parent does not reap it stays a zombie that looks alive.
+     */
     void stop() {
         try {
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).inheritIO().start();
             kill.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
-            server.onExit().get(STOP_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            while (server.isAlive() && Files.exists(data.resolve("postmaster.pid"))) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("still running after " + STOP_WAIT.toSeconds() + "s");
+                }
+                Thread.sleep(STOP_POLL.toMillis());
+            }
         } catch (Exception e) {
             log.warn("database: the adopted PostgreSQL (pid {}) did not stop: {}", server.pid(), e.toString());
         } finally {
