@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The merged, immutable configuration: shipped defaults, then an optional file, then environment
@@ -32,6 +33,9 @@ public final class Settings {
 
     /** The defaults inside the jar; the same file is {@code config/lastcall.conf} in the repository. */
     public static final String DEFAULTS_RESOURCE = "lastcall.conf";
+
+    /** A duration written without its unit, which Typesafe Config would take as milliseconds. */
+    private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?[0-9.eE+-]+");
 
     private final Config config;
 
@@ -160,6 +164,10 @@ public final class Settings {
 
     public Duration duration(String key) {
         Duration value = read(key, () -> config.getDuration(key));
+        String written = read(key, () -> String.valueOf(config.getValue(key).unwrapped())).strip();
+        if (!value.isZero() && BARE_NUMBER.matcher(written).matches()) {
+            throw invalid(key, "needs a unit (500ms, 30s, 2m), got " + written);
+        }
         if (value.isNegative()) {
             throw invalid(key, "must not be negative, got " + config.getValue(key).unwrapped());
         }

@@ -195,6 +195,23 @@ class SettingsTest {
     }
 
     @Test
+    void aDurationWithoutItsUnitFailsNamingTheKeyInsteadOfMeaningMilliseconds() throws IOException {
+        Settings fromEnvironment = Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_STOP_TIMEOUT", "20"));
+        Path file = write("bare.conf", "\nhttp.drainDelay = 6\n");
+        Settings fromFile = Settings.load(Optional.of(file), NO_ENVIRONMENT);
+
+        assertThatThrownBy(() -> StopBudget.from(fromEnvironment))
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("http.stopTimeout: needs a unit (500ms, 30s, 2m), got 20 (from environment variable LASTCALL_HTTP_STOP_TIMEOUT)");
+        assertThatThrownBy(() -> StopBudget.from(fromFile))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith("http.drainDelay: needs a unit (500ms, 30s, 2m), got 6")
+                .hasMessageContaining(file.toString() + ": 2");
+        assertThat(StopBudget.from(Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_DRAIN_DELAY", "0"))).drainDelay())
+                .as("0 needs no unit").isZero();
+    }
+
+    @Test
     void aWarmUpThatWouldNotLeaveAReloadsSuccessorTheTimeToStartFailsNamingTheKey() {
         Settings settings = Settings.load(Optional.empty(), Map.of("LASTCALL_HTTP_WARM_UP", "61s"));
 
