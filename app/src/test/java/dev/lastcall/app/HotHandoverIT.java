@@ -42,7 +42,10 @@ class HotHandoverIT {
     void aFailedReloadChangesNothingAndAGoodOneHandsTheSocketsAndTheDatabaseOver() throws Exception {
         Path config = Files.writeString(dir.resolve("lastcall.conf"), "");
         Path state = dir.resolve("state");
-        try (ServiceProcess service = ServiceProcess.builder().label("handover").stateDir(state)
+        // as the unit runs it: the JDK through a link (/opt/lastcall/jdk), which a reload follows anew
+        Path jdk = Files.createSymbolicLink(dir.resolve("jdk"), Path.of(ServiceProcess.java()).getParent().getParent());
+        Path java = jdk.resolve("bin/java");
+        try (ServiceProcess service = ServiceProcess.builder().label("handover").stateDir(state).javaBinary(java)
                 .args("--config", config.toString()).start()) {
             // not awaitReady(): its minute is too short for the embedded PostgreSQL's first start on a loaded machine
             Matcher ready = service.awaitLine(READY, WITHIN);
@@ -91,6 +94,8 @@ class HotHandoverIT {
             assertThat(done.status()).as("reload command's exit status; output: %s", done.output()).isZero();
             assertThat(done.output()).contains("lastcall reload: ok " + successorPid);
             assertThat(ReloadOutcome.fileOf(firstPid)).as("the outcome file, once read").doesNotExist();
+            assertThat(Files.readString(Path.of("/proc/%d/cmdline".formatted(successorPid))).split("\0")[0])
+                    .as("the successor's java, by the link's path").isEqualTo(java.toString());
 
             try {
                 assertThat(service.awaitExit(WITHIN)).as("old process's exit status").isZero();

@@ -86,6 +86,7 @@ public final class ServiceProcess implements AutoCloseable {
         private boolean shippedJvmOptions = true;
         private String aotCache = "";
         private String jar = "";
+        private String javaBinary = "";
         private String label = "service";
         private boolean echo = true;
         private Consumer<String> onLine = line -> {};
@@ -135,6 +136,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
 
         /** Another copy of the jar than the built one. */
+        /** The java binary to run, by this path (default: this JVM's own, or {@code -Dlastcall.java}). */
+        public Builder javaBinary(Path binary) {
+            javaBinary = binary.toString();
+            return this;
+        }
+
         public Builder jar(Path file) {
             jar = file.toString();
             return this;
@@ -158,7 +165,7 @@ public final class ServiceProcess implements AutoCloseable {
 
         /** The command line: {@code java @config/jvm.options [-XX:AOTCache=…] [options] -jar lastcall.jar [args]}, as the units have it. */
         public List<String> command() {
-            List<String> command = new ArrayList<>(List.of(java()));
+            List<String> command = new ArrayList<>(List.of(javaBinary.isEmpty() ? java() : javaBinary));
             if (shippedJvmOptions) {
                 command.add("@" + jvmOptionsFile());
             } else {

@@ -26,6 +26,7 @@ public final class StaleAotCache {
     static final String OFF = "-XX:AOTMode=off";
     private static final String CACHE = "-XX:AOTCache=";
     private static final Path COMMAND_LINE = Path.of("/proc/self/cmdline");
+    private static final String DELETED = " (deleted)";
 
     private StaleAotCache() {}
 
@@ -98,16 +99,29 @@ public final class StaleAotCache {
         return with;
     }
 
-    /** This JVM's own argv, options included, as it was started; argv[0] this JVM's own binary. */
+    /** This JVM's own argv, options included, as it was started; argv[0] a path to a java binary. */
     static List<String> commandLine() throws IOException {
         String all = new String(Files.readAllBytes(COMMAND_LINE), StandardCharsets.UTF_8);
         List<String> argv = Arrays.asList(all.split("\0"));
         if (argv.isEmpty() || argv.getFirst().isEmpty()) {
             throw new IOException("cannot read this process's command line from " + COMMAND_LINE);
         }
-        // argv[0] may be a bare "java" found on a PATH that names another JDK: run this JVM's own binary
+        return withBinary(argv, ProcessHandle.current().info().command());
+    }
+
+    /**
+     * argv with a program that finds this JVM's JDK again: argv[0] as given when it is a path
+     * (/opt/lastcall/jdk/bin/java: the JDK the link names now, so a reload picks up a JDK
+     * upgraded behind it), this JVM's own binary when it is a bare "java" found on a PATH that may
+     * name another JDK. The binary is the kernel's /proc/self/exe, links resolved, with " (deleted)"
+     * once the file was replaced.
+     */
+    static List<String> withBinary(List<String> argv, Optional<String> executable) {
         List<String> command = new ArrayList<>(argv);
-        ProcessHandle.current().info().command().ifPresent(executable -> command.set(0, executable));
+        if (!argv.getFirst().contains("/")) {
+            executable.map(binary -> binary.endsWith(DELETED) ? binary.substring(0, binary.length() - DELETED.length()) : binary)
+                    .ifPresent(binary -> command.set(0, binary));
+        }
         return command;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,5 +90,23 @@ class StaleAotCacheTest {
         argv.addAll(List.of(jvmOptions));
         argv.addAll(List.of("-jar", "lastcall.jar"));
         return argv;
+    }
+
+    @Test
+    void aJavaNamedByItsPathIsRunByThatPathSoAJdkLinkedAnewIsTheSuccessorsOne() {
+        List<String> argv = List.of("/opt/lastcall/jdk/bin/java", "-jar", "lastcall.jar");
+
+        assertThat(StaleAotCache.withBinary(argv, Optional.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"))).isEqualTo(argv);
+    }
+
+    @Test
+    void aBareJavaIsThisJvmsOwnBinaryEvenOnceReplacedOnDisk() {
+        List<String> argv = List.of("java", "-jar", "lastcall.jar");
+
+        assertThat(StaleAotCache.withBinary(argv, Optional.of("/usr/lib/jvm/jdk-25/bin/java")))
+                .containsExactly("/usr/lib/jvm/jdk-25/bin/java", "-jar", "lastcall.jar");
+        assertThat(StaleAotCache.withBinary(argv, Optional.of("/usr/lib/jvm/jdk-25/bin/java (deleted)")))
+                .containsExactly("/usr/lib/jvm/jdk-25/bin/java", "-jar", "lastcall.jar");
+        assertThat(StaleAotCache.withBinary(argv, Optional.empty())).isEqualTo(argv);
     }
 }
