@@ -87,19 +87,23 @@ class HotHandoverIT {
             Files.writeString(config, "");
             from = service.output().length();
             CompletableFuture<Reloaded> goodReload = CompletableFuture.supplyAsync(() -> reloadUnchecked(firstPid));
-            await(service, "handover: successor started as pid (\\d+)", from);
+            long starting = Long.parseLong(await(service, "handover: successor started as pid (\\d+)", from).group(1));
             service.signal("HUP");
+            await(service, "http: warming up for", from);
+            assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(starting)).start().waitFor()).isZero();
             long successorPid = Long.parseLong(await(service, "handover: pid (\\d+) is ready and is the service now", from).group(1));
-            Reloaded done = goodReload.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
-            assertThat(done.status()).as("reload command's exit status; output: %s", done.output()).isZero();
-            assertThat(done.output()).contains("lastcall reload: ok " + successorPid);
-            assertThat(ReloadOutcome.fileOf(firstPid)).as("the outcome file, once read").doesNotExist();
-            assertThat(Files.readString(Path.of("/proc/%d/cmdline".formatted(successorPid))).split("\0")[0])
-                    .as("the successor's java, by the link's path").isEqualTo(java.toString());
-
             try {
+                assertThat(successorPid).as("the successor signalled while it warmed up").isEqualTo(starting);
+                Reloaded done = goodReload.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+                assertThat(done.status()).as("reload command's exit status; output: %s", done.output()).isZero();
+                assertThat(done.output()).contains("lastcall reload: ok " + successorPid);
+                assertThat(ReloadOutcome.fileOf(firstPid)).as("the outcome file, once read").doesNotExist();
+                assertThat(Files.readString(Path.of("/proc/%d/cmdline".formatted(successorPid))).split("\0")[0])
+                        .as("the successor's java, by the link's path").isEqualTo(java.toString());
                 assertThat(service.awaitExit(WITHIN)).as("old process's exit status").isZero();
                 assertThat(service.hasLine("SIGHUP received during a handover: ignored")).isTrue();
+                assertThat(service.hasLine("SIGHUP received before this process took over from its predecessor: ignored"))
+                        .as("a successor's SIGHUP before it took over").isTrue();
                 assertThat(service.hasLine("adopted the embedded PostgreSQL \\(pid " + databasePid + "\\)")).isTrue();
                 assertThat(service.hasLine("embedded PostgreSQL left running for the successor")).isTrue();
                 assertThat(pidAnswering(adminPort)).isEqualTo(successorPid);

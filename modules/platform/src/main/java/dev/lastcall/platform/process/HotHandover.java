@@ -42,6 +42,8 @@ public final class HotHandover implements LifecycleListener {
     private final Database database;
     private final SystemdNotifications systemd;
     private final AtomicBoolean inProgress = new AtomicBoolean();
+    /** False in a successor until it has taken over: systemd would not hear of a handover it began. */
+    private volatile boolean theService = true;
     /** The successor while it starts; a stop of this process meanwhile ends it. */
     private volatile @Nullable Successor starting;
 
@@ -70,7 +72,20 @@ public final class HotHandover implements LifecycleListener {
         Signal.handle(new Signal("HUP"), signal -> onHangUp(shutdown));
     }
 
+    /** This process is a successor: SIGHUP is ignored until {@link #tookOver}. */
+    void awaitingTakeover() {
+        theService = false;
+    }
+
+    void tookOver() {
+        theService = true;
+    }
+
     void onHangUp(ShutdownCoordinator shutdown) {
+        if (!theService) {
+            log.info("SIGHUP received before this process took over from its predecessor: ignored");
+            return;
+        }
         if (lifecycle.state() != LifecycleState.RUNNING) {
             log.info("SIGHUP received while {}: no handover, ignored", lifecycle.state());
             return;

@@ -63,6 +63,7 @@ public final class ServiceRunner {
         handover.install(shutdown);
         systemd.attach();
         predecessor.ifPresent(p -> {
+            handover.awaitingTakeover();
             systemd.silentUntilTakeover();
             log.info("handover: taking over as pid {} from pid {}", ProcessHandle.current().pid(),
                     ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L));
@@ -96,6 +97,7 @@ public final class ServiceRunner {
             }
             database.tookOver();
             systemd.tookOver();
+            handover.tookOver();
         }
         startAdminAfterTakeover(shutdown);
         if (shutdown.stopRequested() || lifecycle.state() != LifecycleState.RUNNING) {
