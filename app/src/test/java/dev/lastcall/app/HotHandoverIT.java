@@ -13,6 +13,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +140,69 @@ class HotHandoverIT {
                 database.onExit().get(60, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * A stop of the successor right after it took over, while the old process still drains a
+     * transfer that waits for a row lock: the successor leaves the embedded PostgreSQL to the old
+     * process until it has exited, so the transfer commits and is answered 201.
+     */
+    @Test
+    void aStopRightAfterAReloadWaitsForTheOldProcessBeforeStoppingTheDatabase() throws Exception {
+        Path state = dir.resolve("state");
+        try (ServiceProcess service = ServiceProcess.builder().label("handover").stateDir(state).start()) {
+            int httpPort = Integer.parseInt(service.awaitLine(READY, WITHIN).group(1));
+            long firstPid = service.pid();
+            assertThat(post(httpPort, "/v1/accounts", "{\"code\":\"world\",\"currency\":\"EUR\",\"allowNegative\":true}")
+                    .statusCode()).isEqualTo(201);
+            assertThat(post(httpPort, "/v1/accounts", "{\"code\":\"alice\",\"currency\":\"EUR\"}").statusCode()).isEqualTo(201);
+            int databasePort = Integer.parseInt(Files.readAllLines(state.resolve("postgres/data/postmaster.pid")).get(3).strip());
+            CompletableFuture<HttpResponse<String>> transfer;
+            long successorPid;
+            try (Connection holder = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:%d/postgres".formatted(databasePort),
+                    "postgres", "")) {
+                holder.setAutoCommit(false);
+                try (Statement lock = holder.createStatement()) {
+                    lock.executeQuery("SELECT 1 FROM ledger_account WHERE code = 'alice' FOR UPDATE").close();
+                }
+                transfer = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/v1/transfers".formatted(httpPort)))
+                        .header("Content-Type", "application/json").header("Idempotency-Key", "in-flight-at-the-reload")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"from\":\"world\",\"to\":\"alice\",\"amount\":100,\"currency\":\"EUR\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                awaitLockWaiter(holder);
+                int from = service.output().length();
+                CompletableFuture<Reloaded> reload = CompletableFuture.supplyAsync(() -> reloadUnchecked(firstPid));
+                successorPid = Long.parseLong(await(service, "handover: pid (\\d+) is ready and is the service now", from).group(1));
+                assertThat(reload.get(WITHIN.toSeconds(), TimeUnit.SECONDS).status()).isZero();
+                ProcessHandle.of(successorPid).orElseThrow().destroy();
+                Thread.sleep(1_500);
+                assertThat(transfer).as("the transfer waits for the row lock").isNotDone();
+                holder.commit();
+            }
+            HttpResponse<String> answer = transfer.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as("the transfer in flight at the reload: %s", answer.body()).isEqualTo(201);
+            assertThat(service.awaitExit(WITHIN)).as("old process's exit status").isZero();
+            ProcessHandle successor = ProcessHandle.of(successorPid).orElse(null);
+            if (successor != null) {
+                successor.onExit().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void awaitLockWaiter(Connection db) throws Exception {
+        long end = System.nanoTime() + WITHIN.toNanos();
+        while (System.nanoTime() < end) {
+            try (Statement statement = db.createStatement();
+                    ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+                row.next();
+                if (row.getLong(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no transfer waits for the row lock");
     }
 
     private record Reloaded(int status, String output) {}

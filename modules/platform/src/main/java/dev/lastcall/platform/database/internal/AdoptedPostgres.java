@@ -1,6 +1,8 @@
 package dev.lastcall.platform.database.internal;
 
+import dev.lastcall.platform.lifecycle.Deadline;
 import dev.lastcall.platform.lifecycle.ExitStatus;
+import dev.lastcall.platform.lifecycle.Seconds;
 import dev.lastcall.platform.lifecycle.StartFailure;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -74,6 +76,24 @@ final class AdoptedPostgres {
 
     Path dataDirectory() {
         return data;
+    }
+
+    /**
+     * Waits up to {@code deadline} for the predecessor to exit, which it may not have yet when this
+     * process is stopped right after it took over: the predecessor may still be draining requests
+     * on the server, and its exit is what releases {@code owner.lock}. True once it has exited.
+     */
+    boolean awaitPredecessor(Deadline deadline) {
+        if (owner == null && !deadline.hasExpired()) {
+            log.info("database: waiting up to {} for the predecessor, still draining, before stopping the embedded PostgreSQL",
+                    Seconds.of(deadline.remaining()));
+            try {
+                locker.join(deadline.remaining());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return owner != null;
     }
 
     /**

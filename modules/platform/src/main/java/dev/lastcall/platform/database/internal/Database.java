@@ -328,7 +328,7 @@ public final class Database implements Managed {
             try {
                 closePool(begin);
             } finally {
-                stopEmbedded(begin);
+                stopEmbedded(begin, deadline);
             }
         }
         String summary = "%d transactions finished, %d rolled back, pool closed".formatted(drain.finished(), drain.aborted());
@@ -343,7 +343,7 @@ public final class Database implements Managed {
         }
     }
 
-    private void stopEmbedded(long begin) {
+    private void stopEmbedded(long begin, Deadline deadline) {
         AdoptedPostgres adoptedServer = adopted;
         if (adoptedServer != null && !adoptedServerIsOurs) {
             log.info("database: embedded PostgreSQL (adopted, pid {}) left running: the predecessor serves with it",
@@ -355,6 +355,9 @@ public final class Database implements Managed {
             return;
         }
         if (adoptedServer != null) {
+            if (!adoptedServer.awaitPredecessor(deadline)) {
+                log.warn("database: the predecessor still runs at the stop's deadline; stopping the embedded PostgreSQL under it");
+            }
             adoptedServer.stop();
             log.info("database: embedded PostgreSQL (adopted, pid {}) stopped after {}", adoptedServer.pid(), Seconds.since(begin));
         }
@@ -373,7 +376,7 @@ public final class Database implements Managed {
         } catch (RuntimeException e) {
             log.warn("database: closing the pool after the failed start failed: {}", e.toString());
         } finally {
-            stopEmbedded(begin);
+            stopEmbedded(begin, Deadline.after(Duration.ZERO));
         }
     }
 }
