@@ -61,7 +61,6 @@ public final class ServiceRunner {
         ShutdownCoordinator shutdown = new ShutdownCoordinator(sequence, budget);
         shutdown.install();
         handover.install(shutdown);
-        systemd.attach();
         predecessor.ifPresent(p -> {
             handover.awaitingTakeover();
             systemd.silentUntilTakeover();
@@ -69,6 +68,7 @@ public final class ServiceRunner {
                     ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L));
             database.adoptRunningServer();
         });
+        systemd.attach(); // after the successor's silence: its first watchdog ping is at once
         try {
             lifecycle.start();
         } catch (StartAborted aborted) {

@@ -113,9 +113,16 @@ public final class SystemdNotifications implements LifecycleListener {
         notifier.mute();
     }
 
-    /** The predecessor has handed the service over (systemd's MAINPID is this process): say what it does again. */
+    /**
+     * The predecessor has handed the service over (systemd's MAINPID is this process): say what it
+     * does again, and ping the watchdog at once, since the predecessor's last ping may be most of
+     * WatchdogSec ago.
+     */
     public void tookOver() {
         notifier.unmute();
+        if (watchdogInterval.isPresent()) {
+            pingWatchdog();
+        }
     }
 
     /**
