@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastcall.platform.process.ReloadOutcome;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,13 +89,15 @@ class HotHandoverIT {
             assertThat(pidAnswering(adminPort)).isEqualTo(firstPid);
             assertThat(get(httpPort, "/v1/accounts/alice").statusCode()).isEqualTo(200);
 
-            Files.writeString(config, "");
+            Files.writeString(config, "http.warmUp = 10s\n"); // time to signal the successor while it warms up
             from = service.output().length();
             CompletableFuture<Reloaded> goodReload = CompletableFuture.supplyAsync(() -> reloadUnchecked(firstPid));
             long starting = Long.parseLong(await(service, "handover: successor started as pid (\\d+)", from).group(1));
             service.signal("HUP");
             await(service, "http: warming up for", from);
-            assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(starting)).start().waitFor()).isZero();
+            Reloaded early = reload(starting);
+            assertThat(early.status()).as("a reload of the successor before it took over; output: %s", early.output()).isEqualTo(1);
+            assertThat(early.output()).contains("failed: pid %d has not taken over from its predecessor yet".formatted(starting));
             long successorPid = Long.parseLong(await(service, "handover: pid (\\d+) is ready and is the service now", from).group(1));
             try {
                 assertThat(successorPid).as("the successor signalled while it warmed up").isEqualTo(starting);
@@ -152,42 +155,94 @@ class HotHandoverIT {
         Path state = dir.resolve("state");
         try (ServiceProcess service = ServiceProcess.builder().label("handover").stateDir(state).start()) {
             int httpPort = Integer.parseInt(service.awaitLine(READY, WITHIN).group(1));
-            long firstPid = service.pid();
-            assertThat(post(httpPort, "/v1/accounts", "{\"code\":\"world\",\"currency\":\"EUR\",\"allowNegative\":true}")
-                    .statusCode()).isEqualTo(201);
-            assertThat(post(httpPort, "/v1/accounts", "{\"code\":\"alice\",\"currency\":\"EUR\"}").statusCode()).isEqualTo(201);
+            openAccounts(httpPort);
             int databasePort = Integer.parseInt(Files.readAllLines(state.resolve("postgres/data/postmaster.pid")).get(3).strip());
-            CompletableFuture<HttpResponse<String>> transfer;
-            long successorPid;
+            InFlightAtReload reload;
             try (Connection holder = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:%d/postgres".formatted(databasePort),
                     "postgres", "")) {
-                holder.setAutoCommit(false);
-                try (Statement lock = holder.createStatement()) {
-                    lock.executeQuery("SELECT 1 FROM ledger_account WHERE code = 'alice' FOR UPDATE").close();
-                }
-                transfer = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/v1/transfers".formatted(httpPort)))
+                reload = stopTheSuccessorRightAfterAReload(service, httpPort, holder);
+            }
+            HttpResponse<String> answer = reload.transfer().get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as("the transfer in flight at the reload: %s", answer.body()).isEqualTo(201);
+            assertThat(service.awaitExit(WITHIN)).as("old process's exit status").isZero();
+            reload.successor().onExit().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The same with a database of its own: the successor exits only after the old process, since
+     * under KillMode=mixed systemd kills what is left of the service once the main process exited.
+     */
+    @Test
+    void aStopRightAfterAReloadExitsAfterTheOldProcessWhateverTheDatabase() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+                ServiceProcess service = ServiceProcess.builder().label("handover").stateDir(dir.resolve("state"))
+                        .env("LASTCALL_DB_URL", "jdbc:postgresql://127.0.0.1:%d/postgres".formatted(postgres.getPort()))
+                        .env("LASTCALL_DB_USER", "postgres").start()) {
+            int httpPort = Integer.parseInt(service.awaitLine(READY, WITHIN).group(1));
+            openAccounts(httpPort);
+            InFlightAtReload reload;
+            try (Connection holder = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"))) {
+                reload = stopTheSuccessorRightAfterAReload(service, httpPort, holder);
+            }
+            assertThat(reload.transfer().get(WITHIN.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+            assertThat(service.awaitExit(WITHIN)).as("old process's exit status").isZero();
+            reload.successor().onExit().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private record InFlightAtReload(CompletableFuture<HttpResponse<String>> transfer, ProcessHandle successor) {}
+
+    /**
+     * A transfer waiting for the row lock {@code holder} takes on alice, then a reload, and SIGTERM
+     * to the successor as soon as it has taken over; 1.5 s later, with the transfer still waiting
+     * and the successor not yet exited, the lock is let go.
+     */
+    private InFlightAtReload stopTheSuccessorRightAfterAReload(ServiceProcess service, int httpPort, Connection holder)
+            throws Exception {
+        holder.setAutoCommit(false);
+        try (Statement lock = holder.createStatement()) {
+            lock.executeQuery("SELECT 1 FROM ledger_account WHERE code = 'alice' FOR UPDATE").close();
+        }
+        CompletableFuture<HttpResponse<String>> transfer = http.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/v1/transfers".formatted(httpPort)))
                         .header("Content-Type", "application/json").header("Idempotency-Key", "in-flight-at-the-reload")
                         .POST(HttpRequest.BodyPublishers.ofString(
                                 "{\"from\":\"world\",\"to\":\"alice\",\"amount\":100,\"currency\":\"EUR\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                awaitLockWaiter(holder);
-                int from = service.output().length();
-                CompletableFuture<Reloaded> reload = CompletableFuture.supplyAsync(() -> reloadUnchecked(firstPid));
-                successorPid = Long.parseLong(await(service, "handover: pid (\\d+) is ready and is the service now", from).group(1));
-                assertThat(reload.get(WITHIN.toSeconds(), TimeUnit.SECONDS).status()).isZero();
-                ProcessHandle.of(successorPid).orElseThrow().destroy();
-                Thread.sleep(1_500);
-                assertThat(transfer).as("the transfer waits for the row lock").isNotDone();
-                holder.commit();
-            }
-            HttpResponse<String> answer = transfer.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
-            assertThat(answer.statusCode()).as("the transfer in flight at the reload: %s", answer.body()).isEqualTo(201);
-            assertThat(service.awaitExit(WITHIN)).as("old process's exit status").isZero();
-            ProcessHandle successor = ProcessHandle.of(successorPid).orElse(null);
-            if (successor != null) {
-                successor.onExit().get(60, TimeUnit.SECONDS);
-            }
+                HttpResponse.BodyHandlers.ofString());
+        awaitLockWaiter(holder);
+        int from = service.output().length();
+        long firstPid = service.pid();
+        CompletableFuture<Reloaded> reload = CompletableFuture.supplyAsync(() -> reloadUnchecked(firstPid));
+        long successorPid = Long.parseLong(await(service, "handover: pid (\\d+) is ready and is the service now", from).group(1));
+        ProcessHandle successor = ProcessHandle.of(successorPid).orElseThrow();
+        try {
+            assertThat(reload.get(WITHIN.toSeconds(), TimeUnit.SECONDS).status()).isZero();
+            successor.destroy();
+            Thread.sleep(1_500);
+            assertThat(transfer).as("the transfer waits for the row lock").isNotDone();
+            assertThat(running(successor)).as("the successor, stopped, while the old process drains").isTrue();
+        } catch (Exception | AssertionError e) {
+            successor.destroyForcibly();
+            throw e;
         }
+        holder.commit();
+        return new InFlightAtReload(transfer, successor);
+    }
+
+    /** Alive and not a zombie: the old process, its parent, reaps it only when it exits itself. */
+    private static boolean running(ProcessHandle process) throws IOException {
+        if (!process.isAlive()) {
+            return false;
+        }
+        String stat = Files.readString(Path.of("/proc/%d/stat".formatted(process.pid())));
+        return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    }
+
+    private void openAccounts(int httpPort) throws IOException, InterruptedException {
+        assertThat(post(httpPort, "/v1/accounts", "{\"code\":\"world\",\"currency\":\"EUR\",\"allowNegative\":true}")
+                .statusCode()).isEqualTo(201);
+        assertThat(post(httpPort, "/v1/accounts", "{\"code\":\"alice\",\"currency\":\"EUR\"}").statusCode()).isEqualTo(201);
     }
 
     private static void awaitLockWaiter(Connection db) throws Exception {

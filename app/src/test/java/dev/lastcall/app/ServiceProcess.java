@@ -135,13 +135,13 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
-        /** Another copy of the jar than the built one. */
         /** The java binary to run, by this path (default: this JVM's own, or {@code -Dlastcall.java}). */
         public Builder javaBinary(Path binary) {
             javaBinary = binary.toString();
             return this;
         }
 
+        /** Another copy of the jar than the built one. */
         public Builder jar(Path file) {
             jar = file.toString();
             return this;
@@ -193,6 +193,7 @@ public final class ServiceProcess implements AutoCloseable {
             Optional<Path> ownStateDir = Optional.empty();
             if (!builder.environment().containsKey("LASTCALL_STATE_DIR")) {
                 ownStateDir = Optional.of(Files.createTempDirectory("lastcall-state"));
+                ownStateDir.get().toFile().deleteOnExit(); // when left empty by a test that did not close its process
                 builder.environment().put("LASTCALL_STATE_DIR", ownStateDir.get().toString());
             }
             return new ServiceProcess(builder.start(), ownStateDir, label, echo, onLine);

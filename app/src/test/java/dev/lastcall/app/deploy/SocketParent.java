@@ -92,12 +92,12 @@ final class SocketParent implements AutoCloseable {
         return Integer.parseInt(send("stop", "exited"));
     }
 
-    /** SIGHUP to the service's main process (a hot handover); returns that process's pid. */
     /** Waits for process {@code pid} (the jar, or a successor that is the parent's child now) to end; its exit status. */
     int waitFor(long pid) throws InterruptedException {
         return Integer.parseInt(send("waitpid " + pid, "exited"));
     }
 
+    /** SIGHUP to the service's main process (a hot handover); returns that process's pid. */
     long hup() throws InterruptedException {
         return Long.parseLong(send("hup", "hup").strip());
     }

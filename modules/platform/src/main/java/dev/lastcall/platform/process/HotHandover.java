@@ -43,7 +43,7 @@ public final class HotHandover implements LifecycleListener {
     private final SystemdNotifications systemd;
     private final AtomicBoolean inProgress = new AtomicBoolean();
     /** False in a successor until it has taken over: systemd would not hear of a handover it began. */
-    private volatile boolean theService = true;
+    private volatile boolean tookOver = true;
     /** The successor while it starts; a stop of this process meanwhile ends it. */
     private volatile @Nullable Successor starting;
 
@@ -72,22 +72,25 @@ public final class HotHandover implements LifecycleListener {
         Signal.handle(new Signal("HUP"), signal -> onHangUp(shutdown));
     }
 
-    /** This process is a successor: SIGHUP is ignored until {@link #tookOver}. */
-    void awaitingTakeover() {
-        theService = false;
+    /** This process is a successor: SIGHUP is ignored until {@link #markTookOver}. */
+    void markSuccessor() {
+        tookOver = false;
     }
 
-    void tookOver() {
-        theService = true;
+    void markTookOver() {
+        tookOver = true;
     }
 
     void onHangUp(ShutdownCoordinator shutdown) {
-        if (!theService) {
+        long self = ProcessHandle.current().pid();
+        if (!tookOver) {
             log.info("SIGHUP received before this process took over from its predecessor: ignored");
+            ReloadOutcome.failed(self, "pid %d has not taken over from its predecessor yet".formatted(self));
             return;
         }
         if (lifecycle.state() != LifecycleState.RUNNING) {
             log.info("SIGHUP received while {}: no handover, ignored", lifecycle.state());
+            ReloadOutcome.failed(self, "pid %d is %s, not running".formatted(self, lifecycle.state()));
             return;
         }
         if (!inProgress.compareAndSet(false, true)) {

@@ -61,14 +61,15 @@ public final class ServiceRunner {
         ShutdownCoordinator shutdown = new ShutdownCoordinator(sequence, budget);
         shutdown.install();
         handover.install(shutdown);
+        Optional<ProcessHandle> predecessorProcess = predecessor.flatMap(p -> ProcessHandle.current().parent());
         predecessor.ifPresent(p -> {
-            handover.awaitingTakeover();
+            handover.markSuccessor();
             systemd.silentUntilTakeover();
             log.info("handover: taking over as pid {} from pid {}", ProcessHandle.current().pid(),
                     ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L));
             database.adoptRunningServer();
         });
-        systemd.attach(); // after the successor's silence: its first watchdog ping is at once
+        systemd.attach(); // pings the watchdog at once: in a successor only after silentUntilTakeover
         try {
             lifecycle.start();
         } catch (StartAborted aborted) {
@@ -95,9 +96,10 @@ public final class ServiceRunner {
                 log.error("handover: the predecessor went away without handing over; stopping");
                 shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
             }
+            handover.markTookOver();
+            predecessorProcess.ifPresent(process -> shutdown.exitAfter(new PredecessorExit(process)));
             database.tookOver();
             systemd.tookOver();
-            handover.tookOver();
         }
         startAdminAfterTakeover(shutdown);
         if (shutdown.stopRequested() || lifecycle.state() != LifecycleState.RUNNING) {

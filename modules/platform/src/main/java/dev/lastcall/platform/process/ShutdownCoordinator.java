@@ -7,6 +7,7 @@ import dev.lastcall.platform.lifecycle.Seconds;
 import dev.lastcall.platform.lifecycle.StopBudget;
 import dev.lastcall.platform.lifecycle.ThreadDump;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class ShutdownCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(ShutdownCoordinator.class);
+    /** Left of the budget for the exit itself once the stop has waited for a predecessor. */
+    private static final Duration EXIT_RESERVE = Duration.ofMillis(200);
     /** How long a halt waits for the log to be written before it halts anyway. */
     static final Duration LOG_FLUSH_WAIT = Duration.ofSeconds(1);
 
@@ -66,6 +69,7 @@ public final class ShutdownCoordinator {
     private final AtomicReference<@Nullable String> requestedBy = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ExitStatus startStatus = ExitStatus.OK;
+    private volatile Optional<PredecessorExit> predecessor = Optional.empty();
 
     public ShutdownCoordinator(ShutdownSequence sequence, StopBudget budget) {
         this((deadline, startStatus) -> sequence.run(deadline, startStatus).status(), budget, ProcessExit.JVM);
@@ -111,6 +115,11 @@ public final class ShutdownCoordinator {
         process.exit(ExitStatus.OK);
     }
 
+    /** A successor that took over: its stop ends by waiting for the predecessor to have exited. */
+    void exitAfter(PredecessorExit predecessor) {
+        this.predecessor = Optional.of(predecessor);
+    }
+
     /** Blocks the caller until the process is about to exit. */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -139,6 +148,7 @@ public final class ShutdownCoordinator {
         startWatchdog(budget.hangsAfter());
         log.info("stop requested by {}: shutdown budget {}", requestedBy.get(), Seconds.of(budget.total()));
         ExitStatus status = stop.run(deadline, startStatus);
+        predecessor.ifPresent(p -> p.await(deadline.minus(EXIT_RESERVE)));
         stopped.countDown();
         process.halt(status);
     }

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeoutException;
  * passed by systemd's protocol ({@code LISTEN_FDS=3}, {@code LISTEN_FDNAMES=http:admin:handover},
  * {@code LISTEN_PID} its own pid, set by a {@code sh} that then {@code exec}s it; so is a {@code
  * WATCHDOG_PID} systemd gave this process, since the successor pings the watchdog once it is the
- * main process) and one end of a
- * Unix socket pair, the handover channel. On it the successor writes {@code ready} once it serves
+ * main process) and one end of a Unix socket pair, the handover channel. On it the successor writes {@code ready} once it serves
  * ({@link Predecessor}); this process answers {@code go} once systemd's MAINPID names the
  * successor. Closing the channel says the rest: a successor that exits before it is ready closes it.
  */

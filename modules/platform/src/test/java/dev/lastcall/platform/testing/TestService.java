@@ -106,6 +106,7 @@ public final class TestService implements AutoCloseable {
         /** The service wired, nothing started. */
         public TestService create() throws IOException {
             Path stateDir = Files.createTempDirectory("lastcall-test");
+            stateDir.toFile().deleteOnExit(); // when left empty by a test that did not close its service
             Map<String, String> variables = new HashMap<>(Map.of(
                     "LASTCALL_HTTP_PORT", "0",
                     "LASTCALL_ADMIN_PORT", "0",

@@ -38,6 +38,7 @@ final class AdoptedPostgres {
     private final Path data;
     private final Thread locker;
     private volatile @Nullable FileLock owner;
+    private volatile boolean lockFailed;
 
     private AdoptedPostgres(ProcessHandle server, int port, Path data, Path lockFile) {
         this.server = server;
@@ -81,7 +82,8 @@ final class AdoptedPostgres {
     /**
      * Waits up to {@code deadline} for the predecessor to exit, which it may not have yet when this
      * process is stopped right after it took over: the predecessor may still be draining requests
-     * on the server, and its exit is what releases {@code owner.lock}. True once it has exited.
+     * on the server, and its exit is what releases {@code owner.lock}. False when it is known to
+     * run still.
      */
     boolean awaitPredecessor(Deadline deadline) {
         if (owner == null && !deadline.hasExpired()) {
@@ -93,7 +95,7 @@ final class AdoptedPostgres {
                 Thread.currentThread().interrupt();
             }
         }
-        return owner != null;
+        return owner != null || lockFailed;
     }
 
     /**
@@ -102,6 +104,7 @@ final class AdoptedPostgres {
      * process, and one whose parent does not reap it stays a zombie that looks alive.
      */
     void stop() {
+        boolean interrupted = Thread.interrupted(); // kept for after the stop, which waits
         try {
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).inheritIO().start();
             kill.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -124,6 +127,9 @@ final class AdoptedPostgres {
                     log.debug("database: closing the owner lock failed: {}", e.toString());
                 }
             }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -134,6 +140,7 @@ final class AdoptedPostgres {
             owner = channel.lock();
             log.info("database: {} is this process's now (the predecessor has exited)", lockFile);
         } catch (IOException | RuntimeException e) {
+            lockFailed = true;
             log.debug("database: waiting for {} ended: {}", lockFile, e.toString());
         }
     }
