@@ -85,12 +85,12 @@ public final class HotHandover implements LifecycleListener {
         long self = ProcessHandle.current().pid();
         if (!tookOver) {
             log.info("SIGHUP received before this process took over from its predecessor: ignored");
-            ReloadOutcome.failed(self, "pid %d has not taken over from its predecessor yet".formatted(self));
+            ReloadOutcome.refused(self, "pid %d has not taken over from its predecessor yet".formatted(self));
             return;
         }
         if (lifecycle.state() != LifecycleState.RUNNING) {
             log.info("SIGHUP received while {}: no handover, ignored", lifecycle.state());
-            ReloadOutcome.failed(self, "pid %d is %s, not running".formatted(self, lifecycle.state()));
+            ReloadOutcome.refused(self, "pid %d is %s, not running".formatted(self, lifecycle.state()));
             return;
         }
         if (!inProgress.compareAndSet(false, true)) {

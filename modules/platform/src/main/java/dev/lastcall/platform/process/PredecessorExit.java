@@ -25,25 +25,26 @@ final class PredecessorExit {
         this.predecessor = predecessor;
     }
 
-    /** Returns once the predecessor has exited, or at {@code deadline}. */
-    void await(Deadline deadline) {
+    /** Returns once the predecessor has exited (true), or at {@code deadline} (false). */
+    boolean await(Deadline deadline) {
         if (exited()) {
-            return;
+            return true;
         }
         log.info("waiting up to {} for the predecessor (pid {}) to finish its drain before exiting",
                 Seconds.of(deadline.remaining()), predecessor.pid());
         while (!exited()) {
             if (deadline.hasExpired()) {
                 log.warn("the predecessor (pid {}) still runs at the stop's deadline; exiting without it", predecessor.pid());
-                return;
+                return false;
             }
             try {
                 Thread.sleep(POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
+        return true;
     }
 
     /** Gone, or a zombie its parent has not reaped yet (which ProcessHandle counts as alive). */

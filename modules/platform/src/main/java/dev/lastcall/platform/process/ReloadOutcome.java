@@ -36,6 +36,20 @@ public final class ReloadOutcome {
         write(pid, "failed: " + why);
     }
 
+    /**
+     * A SIGHUP that started no handover: its asker, if any, is told, unless the file already holds
+     * an outcome (a handover that ended a moment ago, whose asker has not read it yet).
+     */
+    static void refused(long pid, String why) {
+        try {
+            if (Files.size(fileOf(pid)) == 0) {
+                write(pid, "failed: " + why);
+            }
+        } catch (IOException nobodyAsked) {
+            // no file: nobody asked
+        }
+    }
+
     /** Whether the line says the reload succeeded. */
     public static boolean isSuccess(String line) {
         return line.startsWith(OK);

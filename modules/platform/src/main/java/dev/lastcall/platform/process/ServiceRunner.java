@@ -96,10 +96,10 @@ public final class ServiceRunner {
                 log.error("handover: the predecessor went away without handing over; stopping");
                 shutdown.exitAfterFailedStart(ExitStatus.START_FAILED);
             }
-            handover.markTookOver();
             predecessorProcess.ifPresent(process -> shutdown.exitAfter(new PredecessorExit(process)));
             database.tookOver();
             systemd.tookOver();
+            handover.markTookOver();
         }
         startAdminAfterTakeover(shutdown);
         if (shutdown.stopRequested() || lifecycle.state() != LifecycleState.RUNNING) {

@@ -147,8 +147,10 @@ public final class ShutdownCoordinator {
         Deadline deadline = budget.begin();
         startWatchdog(budget.hangsAfter());
         log.info("stop requested by {}: shutdown budget {}", requestedBy.get(), Seconds.of(budget.total()));
-        ExitStatus status = stop.run(deadline, startStatus);
-        predecessor.ifPresent(p -> p.await(deadline.minus(EXIT_RESERVE)));
+        ExitStatus sequenceStatus = stop.run(deadline, startStatus);
+        boolean predecessorGone = predecessor.map(p -> p.await(deadline.minus(EXIT_RESERVE))).orElse(true);
+        // the predecessor's drain is cut once this process, the main one, exits
+        ExitStatus status = sequenceStatus == ExitStatus.OK && !predecessorGone ? ExitStatus.STOP_CUT : sequenceStatus;
         stopped.countDown();
         process.halt(status);
     }

@@ -44,6 +44,21 @@ class ReloadOutcomeTest {
     }
 
     @Test
+    void aSighupThatStartedNothingTellsTheAskerButNeverOverwritesAnOutcome() throws Exception {
+        ReloadOutcome.refused(self, "pid 1 is STOPPING, not running");
+        assertThat(ReloadOutcome.fileOf(self)).as("nobody asked").doesNotExist();
+
+        ReloadOutcome.ask(self);
+        ReloadOutcome.succeeded(self, 4242);
+        ReloadOutcome.refused(self, "pid 1 is STOPPING, not running");
+        assertThat(ReloadOutcome.await(self, Duration.ofSeconds(5))).contains("ok 4242");
+
+        ReloadOutcome.ask(self);
+        ReloadOutcome.refused(self, "pid 1 has not taken over from its predecessor yet");
+        assertThat(ReloadOutcome.await(self, Duration.ofSeconds(5))).contains("failed: pid 1 has not taken over from its predecessor yet");
+    }
+
+    @Test
     void anAskerThatGivesUpTakesTheQuestionBackSoALateOutcomeIsNotWritten() throws Exception {
         ReloadOutcome.ask(self);
 

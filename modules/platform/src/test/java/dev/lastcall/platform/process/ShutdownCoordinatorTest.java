@@ -93,6 +93,39 @@ class ShutdownCoordinatorTest {
     }
 
     @Test
+    void aSuccessorThatTookOverExitsOnlyOnceItsPredecessorHasExited() throws Exception {
+        Process predecessor = new ProcessBuilder("sleep", "1").start();
+        long began = System.nanoTime();
+        ShutdownCoordinator coordinator = new ShutdownCoordinator((deadline, start) -> ExitStatus.OK, BUDGET, process);
+        coordinator.exitAfter(new PredecessorExit(predecessor.toHandle()));
+
+        coordinator.runHook();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).as("the stop, with the predecessor's last second")
+                .isGreaterThan(Duration.ofMillis(800));
+        assertThat(predecessor.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.calls).containsExactly("halt 0");
+    }
+
+    @Test
+    void aPredecessorStillDrainingAtTheDeadlineIsCutWithStatus4() throws Exception {
+        StopBudget second = new StopBudget(Duration.ofSeconds(1), Duration.ZERO, Duration.ofMillis(500),
+                Duration.ofMillis(200), Duration.ofMillis(200));
+        Process predecessor = new ProcessBuilder("sleep", "60").start();
+        try {
+            ShutdownCoordinator coordinator = new ShutdownCoordinator((deadline, start) -> ExitStatus.OK, second, process);
+            coordinator.exitAfter(new PredecessorExit(predecessor.toHandle()));
+
+            coordinator.runHook();
+
+            assertThat(predecessor.isAlive()).isTrue();
+            assertThat(process.calls).as("not the hung stop's 5").containsExactly("halt 4");
+        } finally {
+            predecessor.destroyForcibly();
+        }
+    }
+
+    @Test
     void theHookGivesTheStopTheWholeBudget() {
         List<Duration> given = new CopyOnWriteArrayList<>();
         ShutdownCoordinator coordinator = new ShutdownCoordinator((deadline, start) -> {

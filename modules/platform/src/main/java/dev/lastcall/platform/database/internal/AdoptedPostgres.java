@@ -5,6 +5,7 @@ import dev.lastcall.platform.lifecycle.ExitStatus;
 import dev.lastcall.platform.lifecycle.Seconds;
 import dev.lastcall.platform.lifecycle.StartFailure;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -139,9 +140,12 @@ final class AdoptedPostgres {
             FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             owner = channel.lock();
             log.info("database: {} is this process's now (the predecessor has exited)", lockFile);
+        } catch (ClosedByInterruptException stopped) {
+            log.debug("database: the stop ended the wait for {}", lockFile);
         } catch (IOException | RuntimeException e) {
             lockFailed = true;
-            log.debug("database: waiting for {} ended: {}", lockFile, e.toString());
+            log.warn("database: cannot take {} ({}), so a stop cannot tell when the predecessor has exited",
+                    lockFile, e.toString());
         }
     }
 }
